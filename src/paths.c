@@ -1,0 +1,85 @@
+/*
+ * paths: the database's location, after DESIGN.md's conventions.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "paths.h"
+
+/* Create dir and its missing parents, mode 0700. */
+static int
+paths_mkdirs(char *dir, char *err, size_t errsize)
+{
+	char *slash;
+
+	for (slash = strchr(dir + 1, '/');; slash = strchr(slash + 1, '/')) {
+		if (slash != NULL)
+			*slash = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, errsize, "cannot create '%s': %s", dir, strerror(errno));
+			if (slash != NULL)
+				*slash = '/';
+			return -1;
+		}
+		if (slash == NULL)
+			return 0;
+		*slash = '/';
+	}
+}
+
+static char *
+paths_join(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 1;
+	char *s = malloc(n);
+
+	if (s != NULL)
+		snprintf(s, n, "%s%s", a, b);
+	return s;
+}
+
+char *
+paths_database(const char *explicit_path, char *err, size_t errsize)
+{
+	const char *env = getenv("CLAUSE_DB"), *base;
+	char *path, *dir;
+
+	if (explicit_path != NULL || (env != NULL && *env != '\0')) {
+		path = strdup(explicit_path != NULL ? explicit_path : env);
+		if (path == NULL)
+			snprintf(err, errsize, "out of memory");
+		else if (*path == '\0') {
+			snprintf(err, errsize, "the database path is empty");
+			free(path);
+			path = NULL;
+		}
+		return path;
+	}
+
+	base = getenv("XDG_DATA_HOME");
+	if (base != NULL && base[0] == '/')
+		dir = paths_join(base, "/clause");
+	else if ((base = getenv("HOME")) != NULL && base[0] == '/')
+		dir = paths_join(base, "/.local/share/clause");
+	else {
+		snprintf(err, errsize, "neither XDG_DATA_HOME nor HOME is set: use --db PATH");
+		return NULL;
+	}
+	if (dir == NULL) {
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	if (paths_mkdirs(dir, err, errsize) != 0) {
+		free(dir);
+		return NULL;
+	}
+	path = paths_join(dir, "/clause.db");
+	free(dir);
+	if (path == NULL)
+		snprintf(err, errsize, "out of memory");
+	return path;
+}

@@ -1,0 +1,15 @@
+/*
+ * paths: where clause keeps its files.
+ */
+#ifndef CLAUSE_PATHS_H
+#define CLAUSE_PATHS_H
+
+#include <stddef.h>
+
+/* The database path: explicit if not NULL (--db), else $CLAUSE_DB, else
+ * $XDG_DATA_HOME/clause/clause.db, else ~/.local/share/clause/clause.db.
+ * Creates the missing parent folders (mode 0700) of a default path.
+ * Returns a malloc'd path, or NULL with a one-line reason in err. */
+char *paths_database(const char *explicit_path, char *err, size_t errsize);
+
+#endif

@@ -1,0 +1,243 @@
+/*
+ * schema: the database schema and the migrations that build it.
+ *
+ * PRAGMA user_version says which migrations a database has had.  Each
+ * migration runs in its own transaction together with the version bump, so
+ * a database is always at one version or the next, never between: an
+ * interrupted upgrade leaves the older version intact and is run again on
+ * the next open.  Migrations only ever add or reshape, keeping every row.
+ * A migration, once released, is never edited: a change is a new one.
+ */
+
+#include <sqlite3.h>
+#include <stdio.h>
+
+#include "store-internal.h"
+
+/* Version 1: the catalogue, documents with their versions, provisions. */
+static const char schema_v1[] =
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	");"
+	"CREATE TABLE platform ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  operator TEXT NOT NULL DEFAULT '',"
+	"  sector TEXT NOT NULL DEFAULT '',"
+	"  homepage TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE TABLE document ("
+	"  id INTEGER PRIMARY KEY,"
+	"  platform_id INTEGER NOT NULL REFERENCES platform(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  declaration TEXT,"
+	"  UNIQUE (platform_id, kind)"
+	");"
+	"CREATE TABLE version ("
+	"  id INTEGER PRIMARY KEY,"
+	"  document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,"
+	"  retrieved_at TEXT NOT NULL,"
+	"  source TEXT NOT NULL CHECK (source IN ('embedded', 'fetched', 'imported')),"
+	"  etag TEXT,"
+	"  last_modified TEXT,"
+	"  sha256 TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  UNIQUE (document_id, sha256)"
+	");"
+	"CREATE INDEX version_by_date ON version(document_id, retrieved_at);"
+	"CREATE TABLE provision_type ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  topic TEXT NOT NULL DEFAULT '',"
+	"  description TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE TABLE regulation ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  framework TEXT NOT NULL,"
+	"  article TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  authority TEXT NOT NULL DEFAULT '',"
+	"  jurisdiction TEXT NOT NULL DEFAULT '',"
+	"  max_penalty TEXT NOT NULL DEFAULT '',"
+	"  url TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE TABLE provision ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT UNIQUE,"
+	"  document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,"
+	"  type_id INTEGER NOT NULL REFERENCES provision_type(id),"
+	"  excerpt TEXT NOT NULL,"
+	"  headline TEXT NOT NULL DEFAULT '',"
+	"  analysis TEXT NOT NULL DEFAULT '',"
+	"  impact TEXT NOT NULL DEFAULT '',"
+	"  action TEXT NOT NULL DEFAULT '',"
+	"  severity TEXT NOT NULL DEFAULT 'medium'"
+	"    CHECK (severity IN ('high', 'medium', 'low', 'favourable')),"
+	"  severity_reason TEXT NOT NULL DEFAULT '',"
+	"  first_version INTEGER REFERENCES version(id),"
+	"  last_version INTEGER REFERENCES version(id),"
+	"  status TEXT NOT NULL DEFAULT 'current'"
+	"    CHECK (status IN ('current', 'changed', 'removed')),"
+	"  origin TEXT NOT NULL DEFAULT 'curated'"
+	"    CHECK (origin IN ('curated', 'classified'))"
+	");"
+	"CREATE INDEX provision_by_document ON provision(document_id);"
+	"CREATE INDEX provision_by_type ON provision(type_id);"
+	"CREATE TABLE provision_regulation ("
+	"  provision_id INTEGER NOT NULL REFERENCES provision(id) ON DELETE CASCADE,"
+	"  regulation_id INTEGER NOT NULL REFERENCES regulation(id) ON DELETE CASCADE,"
+	"  why TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (provision_id, regulation_id)"
+	");"
+	"CREATE TABLE type_regulation ("
+	"  type_id INTEGER NOT NULL REFERENCES provision_type(id) ON DELETE CASCADE,"
+	"  regulation_id INTEGER NOT NULL REFERENCES regulation(id) ON DELETE CASCADE,"
+	"  why TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (type_id, regulation_id)"
+	");";
+
+/*
+ * Version 2: the full-text index over provisions.
+ *
+ * An external-content FTS5 table: the text lives in provision, platform and
+ * provision_type, and the view provision_search presents it in the index's
+ * columns.  Triggers keep the index in step.  FTS5 must be told the exact
+ * old values of a row it deletes, so the deletes read them while the
+ * document and platform rows still exist: a document or platform being
+ * deleted first deletes its provisions (BEFORE DELETE), and a renamed
+ * platform or kind re-indexes its provisions.
+ */
+static const char schema_v2[] =
+	"CREATE VIEW provision_search AS"
+	"  SELECT p.id AS rowid, p.excerpt, p.headline, p.impact,"
+	"         pl.name || ' ' || pl.slug AS platform, t.slug || ' ' || t.name AS kind"
+	"  FROM provision p"
+	"  JOIN document d ON d.id = p.document_id"
+	"  JOIN platform pl ON pl.id = d.platform_id"
+	"  JOIN provision_type t ON t.id = p.type_id;"
+	"CREATE VIRTUAL TABLE provision_fts USING fts5("
+	"  excerpt, headline, impact, platform, kind,"
+	"  content='provision_search', content_rowid='rowid',"
+	"  tokenize='porter unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER provision_fts_insert AFTER INSERT ON provision BEGIN"
+	"  INSERT INTO provision_fts(rowid, excerpt, headline, impact, platform, kind)"
+	"  SELECT rowid, excerpt, headline, impact, platform, kind"
+	"  FROM provision_search WHERE rowid = new.id;"
+	"END;"
+	"CREATE TRIGGER provision_fts_delete BEFORE DELETE ON provision BEGIN"
+	"  INSERT INTO provision_fts(provision_fts, rowid, excerpt, headline, impact, platform, kind)"
+	"  SELECT 'delete', rowid, excerpt, headline, impact, platform, kind"
+	"  FROM provision_search WHERE rowid = old.id;"
+	"END;"
+	"CREATE TRIGGER provision_fts_update_before BEFORE UPDATE ON provision BEGIN"
+	"  INSERT INTO provision_fts(provision_fts, rowid, excerpt, headline, impact, platform, kind)"
+	"  SELECT 'delete', rowid, excerpt, headline, impact, platform, kind"
+	"  FROM provision_search WHERE rowid = old.id;"
+	"END;"
+	"CREATE TRIGGER provision_fts_update_after AFTER UPDATE ON provision BEGIN"
+	"  INSERT INTO provision_fts(rowid, excerpt, headline, impact, platform, kind)"
+	"  SELECT rowid, excerpt, headline, impact, platform, kind"
+	"  FROM provision_search WHERE rowid = new.id;"
+	"END;"
+	"CREATE TRIGGER document_delete_provisions BEFORE DELETE ON document BEGIN"
+	"  DELETE FROM provision WHERE document_id = old.id;"
+	"END;"
+	"CREATE TRIGGER platform_delete_documents BEFORE DELETE ON platform BEGIN"
+	"  DELETE FROM document WHERE platform_id = old.id;"
+	"END;"
+	"CREATE TRIGGER platform_fts_rename_before BEFORE UPDATE OF name, slug ON platform BEGIN"
+	"  INSERT INTO provision_fts(provision_fts, rowid, excerpt, headline, impact, platform, kind)"
+	"  SELECT 'delete', s.rowid, s.excerpt, s.headline, s.impact, s.platform, s.kind"
+	"  FROM provision_search s JOIN provision p ON p.id = s.rowid"
+	"  JOIN document d ON d.id = p.document_id WHERE d.platform_id = old.id;"
+	"END;"
+	"CREATE TRIGGER platform_fts_rename_after AFTER UPDATE OF name, slug ON platform BEGIN"
+	"  INSERT INTO provision_fts(rowid, excerpt, headline, impact, platform, kind)"
+	"  SELECT s.rowid, s.excerpt, s.headline, s.impact, s.platform, s.kind"
+	"  FROM provision_search s JOIN provision p ON p.id = s.rowid"
+	"  JOIN document d ON d.id = p.document_id WHERE d.platform_id = new.id;"
+	"END;"
+	"CREATE TRIGGER type_fts_rename_before BEFORE UPDATE OF slug, name ON provision_type BEGIN"
+	"  INSERT INTO provision_fts(provision_fts, rowid, excerpt, headline, impact, platform, kind)"
+	"  SELECT 'delete', s.rowid, s.excerpt, s.headline, s.impact, s.platform, s.kind"
+	"  FROM provision_search s JOIN provision p ON p.id = s.rowid WHERE p.type_id = old.id;"
+	"END;"
+	"CREATE TRIGGER type_fts_rename_after AFTER UPDATE OF slug, name ON provision_type BEGIN"
+	"  INSERT INTO provision_fts(rowid, excerpt, headline, impact, platform, kind)"
+	"  SELECT s.rowid, s.excerpt, s.headline, s.impact, s.platform, s.kind"
+	"  FROM provision_search s JOIN provision p ON p.id = s.rowid WHERE p.type_id = new.id;"
+	"END;"
+	/* Index what a version-1 database already holds. */
+	"INSERT INTO provision_fts(provision_fts) VALUES ('rebuild');";
+
+/* migrations[i] takes a database from version i to version i + 1. */
+static const char *const migrations[] = {
+	schema_v1,
+	schema_v2,
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+static int
+schema_read_version(sqlite3 *db, int *version)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int(stmt, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+** Bring db up to target (at most STORE_SCHEMA_VERSION), one migration per
+** transaction.  Returns STORE_OK, STORE_TOO_NEW for a database written by a
+** newer clause, or STORE_ERROR with the reason in err.
+*/
+int
+store_schema_migrate(sqlite3 *db, int target, char *err, size_t errsize)
+{
+	int version = 0;
+
+	if (schema_read_version(db, &version) != SQLITE_OK) {
+		snprintf(err, errsize, "cannot read schema version: %s", sqlite3_errmsg(db));
+		return STORE_ERROR;
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(err, errsize, "database schema version %d is newer than this clause (%d)",
+			 version, STORE_SCHEMA_VERSION);
+		return STORE_TOO_NEW;
+	}
+	while (version < target) {
+		char bump[64];
+		char *msg = NULL;
+
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK
+		    || sqlite3_exec(db, migrations[version], NULL, NULL, &msg) != SQLITE_OK
+		    || sqlite3_exec(db, bump, NULL, NULL, &msg) != SQLITE_OK
+		    || sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, errsize, "cannot upgrade schema to version %d: %s",
+				 version + 1, msg != NULL ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return STORE_ERROR;
+		}
+		version++;
+	}
+	return STORE_OK;
+}

@@ -1,0 +1,178 @@
+/*
+ * statements: the SQL of every statement the store prepares.
+ *
+ * Kept in one table so that the whole of clause's SQL (but the schema, in
+ * schema.c) can be read in one place.  Every value is a bound parameter.
+ */
+
+#include "store-internal.h"
+
+/* The columns of struct store_provision, in its order (see read.c). */
+#define PROVISION_COLUMNS \
+	"p.id, p.key, pl.slug, pl.name, d.kind, d.title, d.url, t.slug, t.name," \
+	" p.excerpt, p.headline, p.analysis, p.impact, p.action, p.severity," \
+	" p.severity_reason, p.status, p.origin, lv.retrieved_at, lv.sha256, fv.retrieved_at"
+#define PROVISION_JOINS \
+	" FROM provision p" \
+	" JOIN document d ON d.id = p.document_id" \
+	" JOIN platform pl ON pl.id = d.platform_id" \
+	" JOIN provision_type t ON t.id = p.type_id" \
+	" LEFT JOIN version lv ON lv.id = p.last_version" \
+	" LEFT JOIN version fv ON fv.id = p.first_version"
+
+#define PLATFORM_COLUMNS \
+	"pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage," \
+	" (SELECT count(*) FROM document d WHERE d.platform_id = pl.id)," \
+	" (SELECT count(*) FROM provision p JOIN document d ON d.id = p.document_id" \
+	"  WHERE d.platform_id = pl.id)"
+
+#define REGULATION_COLUMNS \
+	"r.id, r.slug, r.framework, r.article, r.title, r.jurisdiction, r.authority," \
+	" r.max_penalty, r.url"
+
+#define TYPE_COLUMNS \
+	"t.id, t.slug, t.name, t.topic, t.description," \
+	" (SELECT count(DISTINCT d.platform_id) FROM provision p" \
+	"  JOIN document d ON d.id = p.document_id WHERE p.type_id = t.id)," \
+	" (SELECT count(*) FROM provision p WHERE p.type_id = t.id)"
+
+static const char *const statement_sql[STMT_COUNT] = {
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_ROLLBACK] = "ROLLBACK",
+	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[STMT_META_SET] =
+		"INSERT INTO meta(key, value) VALUES (?1, ?2)"
+		" ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[STMT_PLATFORM_PUT] =
+		"INSERT INTO platform(slug, name, operator, sector, homepage)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)"
+		" ON CONFLICT(slug) DO UPDATE SET name = excluded.name,"
+		" operator = excluded.operator, sector = excluded.sector,"
+		" homepage = excluded.homepage"
+		" RETURNING id",
+	[STMT_DOCUMENT_PUT] =
+		"INSERT INTO document(platform_id, kind, title, url, declaration)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)"
+		" ON CONFLICT(platform_id, kind) DO UPDATE SET title = excluded.title,"
+		" url = excluded.url, declaration = excluded.declaration"
+		" RETURNING id",
+	[STMT_VERSION_FIND] = "SELECT id FROM version WHERE document_id = ?1 AND sha256 = ?2",
+	[STMT_VERSION_ADD] =
+		"INSERT INTO version(document_id, retrieved_at, source, sha256, text)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_TYPE_PUT] =
+		"INSERT INTO provision_type(slug, name, topic, description)"
+		" VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT(slug) DO UPDATE SET name = excluded.name,"
+		" topic = excluded.topic, description = excluded.description"
+		" RETURNING id",
+	[STMT_REGULATION_PUT] =
+		"INSERT INTO regulation(slug, framework, article, title, jurisdiction,"
+		" authority, max_penalty, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+		" ON CONFLICT(slug) DO UPDATE SET framework = excluded.framework,"
+		" article = excluded.article, title = excluded.title,"
+		" jurisdiction = excluded.jurisdiction, authority = excluded.authority,"
+		" max_penalty = excluded.max_penalty, url = excluded.url"
+		" RETURNING id",
+	[STMT_TYPE_REGULATION_CLEAR] = "DELETE FROM type_regulation WHERE type_id = ?1",
+	[STMT_TYPE_REGULATION_ADD] =
+		"INSERT OR REPLACE INTO type_regulation(type_id, regulation_id, why)"
+		" SELECT ?1, id, ?3 FROM regulation WHERE slug = ?2",
+	[STMT_PROVISION_PUT] =
+		"INSERT INTO provision(key, document_id, type_id, excerpt, headline, analysis,"
+		" impact, action, severity, severity_reason, first_version, last_version,"
+		" status, origin)"
+		" SELECT ?1, ?2, t.id, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14"
+		" FROM provision_type t WHERE t.slug = ?3"
+		" ON CONFLICT(key) DO UPDATE SET document_id = excluded.document_id,"
+		" type_id = excluded.type_id, excerpt = excluded.excerpt,"
+		" headline = excluded.headline, analysis = excluded.analysis,"
+		" impact = excluded.impact, action = excluded.action,"
+		" severity = excluded.severity, severity_reason = excluded.severity_reason,"
+		" first_version = excluded.first_version, last_version = excluded.last_version,"
+		" status = excluded.status, origin = excluded.origin"
+		" RETURNING id",
+	[STMT_PROVISION_REGULATION_CLEAR] =
+		"DELETE FROM provision_regulation WHERE provision_id = ?1",
+	[STMT_PROVISION_REGULATION_ADD] =
+		"INSERT OR REPLACE INTO provision_regulation(provision_id, regulation_id, why)"
+		" SELECT ?1, id, ?3 FROM regulation WHERE slug = ?2",
+	/* The curated keys of a dataset load go into a temporary table, so that
+	 * the curated provisions the new dataset dropped can be deleted. */
+	[STMT_CURATED_KEYS_MARK] =
+		"CREATE TEMP TABLE IF NOT EXISTS dataset_keys(key TEXT PRIMARY KEY)",
+	[STMT_CURATED_KEYS_RESET] = "DELETE FROM temp.dataset_keys",
+	[STMT_CURATED_KEY_KEEP] = "INSERT OR IGNORE INTO temp.dataset_keys(key) VALUES (?1)",
+	[STMT_CURATED_STALE_DELETE] =
+		"DELETE FROM provision WHERE origin = 'curated' AND key IS NOT NULL"
+		" AND key NOT IN (SELECT key FROM temp.dataset_keys)",
+	[STMT_PLATFORM_LIST] =
+		"SELECT " PLATFORM_COLUMNS " FROM platform pl ORDER BY pl.name COLLATE NOCASE",
+	/* Exact slug, then exact name, then a prefix of either: ranked so that
+	 * the caller can tell a single answer from an ambiguous one. */
+	[STMT_PLATFORM_FIND] =
+		"SELECT " PLATFORM_COLUMNS ","
+		" CASE WHEN pl.slug = ?1 THEN 0"
+		"      WHEN pl.name = ?1 COLLATE NOCASE OR pl.slug = lower(?1) THEN 1"
+		"      ELSE 2 END AS rank,"
+		" count(*) OVER () AS matches"
+		" FROM platform pl"
+		" WHERE pl.slug = ?1 OR pl.name = ?1 COLLATE NOCASE OR pl.slug = lower(?1)"
+		"    OR substr(pl.slug, 1, length(?1)) = lower(?1)"
+		"    OR lower(substr(pl.name, 1, length(?1))) = lower(?1)"
+		" ORDER BY rank, pl.name COLLATE NOCASE LIMIT 1",
+	[STMT_DOCUMENT_LIST] =
+		"SELECT d.id, d.kind, d.title, d.url,"
+		" (SELECT count(*) FROM version v WHERE v.document_id = d.id),"
+		" (SELECT max(v.retrieved_at) FROM version v WHERE v.document_id = d.id),"
+		" (SELECT count(*) FROM provision p WHERE p.document_id = d.id)"
+		" FROM document d WHERE d.platform_id = ?1 ORDER BY d.kind",
+	[STMT_PROVISION_LIST] =
+		"SELECT " PROVISION_COLUMNS PROVISION_JOINS
+		" WHERE (?1 = 0 OR p.id = ?1) AND (?2 = 0 OR pl.id = ?2)"
+		"   AND (?3 IS NULL OR t.slug = ?3)"
+		" ORDER BY pl.name COLLATE NOCASE, d.kind, t.slug, p.id",
+	[STMT_PROVISION_REGULATIONS] =
+		"SELECT " REGULATION_COLUMNS ", pr.why, 'provision'"
+		" FROM provision_regulation pr JOIN regulation r ON r.id = pr.regulation_id"
+		" WHERE pr.provision_id = ?1"
+		" UNION ALL "
+		"SELECT " REGULATION_COLUMNS ", tr.why, 'kind'"
+		" FROM provision p JOIN type_regulation tr ON tr.type_id = p.type_id"
+		" JOIN regulation r ON r.id = tr.regulation_id"
+		" WHERE p.id = ?1 AND r.id NOT IN"
+		"   (SELECT regulation_id FROM provision_regulation WHERE provision_id = ?1)",
+	[STMT_REGULATION_LIST] =
+		"SELECT " REGULATION_COLUMNS ", NULL, NULL FROM regulation r"
+		" WHERE ?1 IS NULL OR r.framework = ?1 COLLATE NOCASE"
+		" ORDER BY r.framework, r.id",
+	[STMT_REGULATION_TYPES] =
+		"SELECT " TYPE_COLUMNS ", tr.why FROM type_regulation tr"
+		" JOIN provision_type t ON t.id = tr.type_id WHERE tr.regulation_id = ?1"
+		" ORDER BY t.slug",
+	[STMT_TYPE_LIST] =
+		"SELECT " TYPE_COLUMNS ", NULL FROM provision_type t ORDER BY t.topic, t.slug",
+	[STMT_TYPE_FIND] =
+		"SELECT " TYPE_COLUMNS ", NULL FROM provision_type t WHERE t.slug = ?1",
+	[STMT_SEARCH] =
+		"SELECT " PROVISION_COLUMNS ","
+		" snippet(provision_fts, 0, '" STORE_MARK_START "', '" STORE_MARK_END "',"
+		"         '\xe2\x80\xa6', 24),"
+		" bm25(provision_fts, 4.0, 3.0, 2.0, 1.0, 1.0)"
+		" FROM provision_fts f JOIN provision p ON p.id = f.rowid"
+		" JOIN document d ON d.id = p.document_id"
+		" JOIN platform pl ON pl.id = d.platform_id"
+		" JOIN provision_type t ON t.id = p.type_id"
+		" LEFT JOIN version lv ON lv.id = p.last_version"
+		" LEFT JOIN version fv ON fv.id = p.first_version"
+		" WHERE provision_fts MATCH ?1 AND (?2 = 0 OR pl.id = ?2)"
+		"   AND (?3 IS NULL OR t.slug = ?3)"
+		" ORDER BY bm25(provision_fts, 4.0, 3.0, 2.0, 1.0, 1.0) LIMIT ?4",
+};
+
+const char *
+store_stmt_sql(enum store_stmt id)
+{
+	return statement_sql[id];
+}

@@ -1,0 +1,76 @@
+/*
+ * store-internal: what the files of store/ share and nobody else sees.
+ */
+#ifndef CLAUSE_STORE_INTERNAL_H
+#define CLAUSE_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* Every statement the store runs after its schema is set up.  Each is
+ * prepared once per connection, on first use, and kept until store_close. */
+enum store_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_META_GET,
+	STMT_META_SET,
+	STMT_PLATFORM_PUT,
+	STMT_DOCUMENT_PUT,
+	STMT_VERSION_FIND,
+	STMT_VERSION_ADD,
+	STMT_TYPE_PUT,
+	STMT_REGULATION_PUT,
+	STMT_TYPE_REGULATION_CLEAR,
+	STMT_TYPE_REGULATION_ADD,
+	STMT_PROVISION_PUT,
+	STMT_PROVISION_REGULATION_CLEAR,
+	STMT_PROVISION_REGULATION_ADD,
+	STMT_CURATED_KEYS_MARK,
+	STMT_CURATED_KEYS_RESET,
+	STMT_CURATED_KEY_KEEP,
+	STMT_CURATED_STALE_DELETE,
+	STMT_PLATFORM_LIST,
+	STMT_PLATFORM_FIND,
+	STMT_DOCUMENT_LIST,
+	STMT_PROVISION_LIST,
+	STMT_PROVISION_REGULATIONS,
+	STMT_REGULATION_LIST,
+	STMT_REGULATION_TYPES,
+	STMT_TYPE_LIST,
+	STMT_TYPE_FIND,
+	STMT_SEARCH,
+	STMT_COUNT		/* Number of statements, not a statement. */
+};
+
+struct store {
+	sqlite3 *db;			/* The connection. */
+	sqlite3_stmt *stmt[STMT_COUNT];	/* Prepared on first use. */
+	char errmsg[512];		/* Reason of the last failure. */
+};
+
+/* The statement id, prepared and reset with its bindings cleared, or NULL
+ * with st->errmsg set. */
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id);
+
+/* Record the connection's error message after what failed; returns
+ * STORE_ERROR so that callers can `return store_fail(st, "...")`. */
+int store_fail(struct store *st, const char *what);
+
+/* Bind a text that may be NULL. */
+int store_bind_text(sqlite3_stmt *stmt, int index, const char *text);
+
+/* Column text as a C string (NULL for SQL NULL). */
+const char *store_column_text(sqlite3_stmt *stmt, int column);
+
+/* Run a statement that returns no rows; STORE_OK or store_fail(). */
+int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what);
+
+/* schema.c: migrate db to target (<= STORE_SCHEMA_VERSION). */
+int store_schema_migrate(sqlite3 *db, int target, char *err, size_t errsize);
+
+/* statements.c: the SQL text of each statement. */
+const char *store_stmt_sql(enum store_stmt id);
+
+#endif

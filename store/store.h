@@ -1,0 +1,236 @@
+/*
+ * store: the local SQLite database, the single source of truth of clause.
+ *
+ * Nothing outside store/ writes SQL or sees a statement.  A store is one
+ * connection: open one per thread.  Read functions hand each row to a
+ * callback as a struct of borrowed strings, valid only during that call
+ * (copy what you keep); a callback that returns non-zero stops the walk and
+ * its value is returned.  Every function returns a store_status (or the
+ * callback's value), and store_errmsg() says more about the last failure.
+ */
+#ifndef CLAUSE_STORE_H
+#define CLAUSE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct dataset;
+
+enum store_status {
+	STORE_OK = 0,		/* Success. */
+	STORE_NOT_FOUND = -1,	/* No row matched. */
+	STORE_AMBIGUOUS = -2,	/* A name matched more than one row. */
+	STORE_BAD_QUERY = -3,	/* The search index refused the query. */
+	STORE_ERROR = -4,	/* Database error: see store_errmsg(). */
+	STORE_TOO_NEW = -5	/* The database was written by a newer clause. */
+};
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 2
+
+/*
+ * Open and set up.
+ */
+
+/* Open (creating it, mode 0600, where it does not exist) the database at
+ * path, set WAL, foreign keys and a busy timeout, and upgrade its schema in
+ * place to STORE_SCHEMA_VERSION.  On failure returns NULL and writes a
+ * one-line reason to err (errsize bytes, may be 0). */
+struct store *store_open(const char *path, char *err, size_t errsize);
+
+/* Finalize every statement and close.  NULL is a harmless no-op. */
+void store_close(struct store *st);
+
+/* The message of the last failure on st, never NULL. */
+const char *store_errmsg(const struct store *st);
+
+/* The schema version of the open database. */
+int store_schema_version(struct store *st);
+
+/* Transactions: BEGIN IMMEDIATE, COMMIT, ROLLBACK. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+int store_rollback(struct store *st);
+
+/*
+ * The embedded dataset.
+ */
+
+/* Whether the dataset with this digest is the one already loaded. */
+int store_dataset_is_current(struct store *st, const char *digest);
+
+/* Load ds in one transaction: insert or update the curated rows (kinds,
+ * regulations, platforms, documents, curated provisions), add the versions
+ * the database lacks, delete curated provisions the dataset no longer has,
+ * and record digest.  Rows the user fetched or added are kept.  On failure
+ * nothing is changed. */
+int store_load_dataset(struct store *st, const struct dataset *ds, const char *digest);
+
+/*
+ * Writing single rows (the dataset loader, the fetcher, tests, benchmarks).
+ * Each is an insert-or-update by the row's natural key; *id receives the
+ * row's id.
+ */
+
+int store_put_platform(struct store *st, const char *slug, const char *name,
+		       const char *operator_name, const char *sector, const char *homepage,
+		       int64_t *id);
+int store_put_document(struct store *st, int64_t platform_id, const char *kind,
+		       const char *title, const char *url, const char *declaration,
+		       int64_t *id);
+/* Add a version unless one with the same sha256 exists; *created says
+ * which (may be NULL).  Versions are never rewritten. */
+int store_add_version(struct store *st, int64_t document_id, const char *retrieved_at,
+		      const char *source, const char *sha256, const char *text,
+		      int64_t *id, int *created);
+int store_put_type(struct store *st, const char *slug, const char *name, const char *topic,
+		   const char *description, int64_t *id);
+int store_put_regulation(struct store *st, const char *slug, const char *framework,
+			 const char *article, const char *title, const char *jurisdiction,
+			 const char *authority, const char *max_penalty, const char *url,
+			 int64_t *id);
+
+struct store_provision_in {
+	const char *key;		/* Stable curated key, or NULL. */
+	int64_t document_id;
+	const char *kind;		/* provision_type slug. */
+	const char *excerpt;
+	const char *headline;
+	const char *analysis;
+	const char *impact;
+	const char *action;
+	const char *severity;		/* high, medium, low, favourable. */
+	const char *severity_reason;
+	int64_t first_version;		/* Version ids. */
+	int64_t last_version;
+	const char *status;		/* current, changed, removed. */
+	const char *origin;		/* curated, classified. */
+};
+/* Insert, or update the provision with the same key. */
+int store_put_provision(struct store *st, const struct store_provision_in *p, int64_t *id);
+
+/*
+ * Reading.
+ */
+
+struct store_platform {
+	int64_t id;
+	const char *slug;
+	const char *name;
+	const char *operator_name;
+	const char *sector;
+	const char *homepage;
+	int documents;		/* Documents tracked. */
+	int provisions;		/* Provisions over all its documents. */
+};
+int store_each_platform(struct store *st,
+			int (*cb)(const struct store_platform *, void *), void *ctx);
+
+/* Find a platform by slug, by name (any case), or by a prefix of either
+ * that only one platform has.  STORE_NOT_FOUND or STORE_AMBIGUOUS when no
+ * single platform answers. */
+int store_find_platform(struct store *st, const char *text,
+			int (*cb)(const struct store_platform *, void *), void *ctx);
+
+struct store_document {
+	int64_t id;
+	const char *kind;	/* terms, privacy, usage-policy, ... */
+	const char *title;
+	const char *url;
+	int versions;		/* Versions stored. */
+	const char *latest;	/* retrieved_at of the newest version, or NULL. */
+	int provisions;
+};
+int store_each_document(struct store *st, int64_t platform_id,
+			int (*cb)(const struct store_document *, void *), void *ctx);
+
+struct store_provision {
+	int64_t id;
+	const char *key;		/* NULL for classified provisions. */
+	const char *platform_slug;
+	const char *platform_name;
+	const char *document_kind;
+	const char *document_title;
+	const char *url;
+	const char *kind;		/* provision_type slug. */
+	const char *kind_name;
+	const char *excerpt;
+	const char *headline;
+	const char *analysis;
+	const char *impact;
+	const char *action;
+	const char *severity;
+	const char *severity_reason;
+	const char *status;
+	const char *origin;
+	const char *version_date;	/* retrieved_at of the version it cites. */
+	const char *version_sha256;
+	const char *first_seen;		/* retrieved_at of its first version. */
+};
+
+struct store_provision_filter {
+	int64_t id;		/* One provision, or 0. */
+	int64_t platform_id;	/* One platform, or 0. */
+	const char *kind;	/* One kind's slug, or NULL. */
+};
+/* Provisions matching every set field of f, by platform, document, kind. */
+int store_each_provision(struct store *st, const struct store_provision_filter *f,
+			 int (*cb)(const struct store_provision *, void *), void *ctx);
+
+struct store_regulation {
+	int64_t id;
+	const char *slug;
+	const char *framework;
+	const char *article;
+	const char *title;
+	const char *jurisdiction;
+	const char *authority;
+	const char *max_penalty;
+	const char *url;
+	const char *why;	/* Why it is engaged, where the walk says. */
+	const char *via;	/* "provision" or "kind", where the walk says. */
+};
+/* The regulations a provision engages: its own, then those its kind
+ * typically engages that it does not name itself. */
+int store_each_provision_regulation(struct store *st, int64_t provision_id,
+				    int (*cb)(const struct store_regulation *, void *),
+				    void *ctx);
+/* The regulation catalogue, of one framework (any case) or all (NULL). */
+int store_each_regulation(struct store *st, const char *framework,
+			  int (*cb)(const struct store_regulation *, void *), void *ctx);
+
+struct store_type {
+	int64_t id;
+	const char *slug;
+	const char *name;
+	const char *topic;
+	const char *description;
+	int platforms;		/* Platforms with a provision of this kind. */
+	int provisions;
+	const char *why;	/* Set by store_each_regulation_type only. */
+};
+int store_each_type(struct store *st, int (*cb)(const struct store_type *, void *), void *ctx);
+/* One kind by slug. */
+int store_find_type(struct store *st, const char *slug,
+		    int (*cb)(const struct store_type *, void *), void *ctx);
+/* The kinds that typically engage a regulation, with why. */
+int store_each_regulation_type(struct store *st, int64_t regulation_id,
+			       int (*cb)(const struct store_type *, void *), void *ctx);
+
+struct store_hit {
+	const struct store_provision *provision;
+	const char *snippet;	/* Matches between STORE_MARK_START and _END. */
+	double rank;		/* bm25: lower is better. */
+};
+/* The UTF-8 private-use characters that bracket a match in a snippet. */
+#define STORE_MARK_START "\xee\x80\x80"	/* U+E000 */
+#define STORE_MARK_END "\xee\x80\x81"	/* U+E001 */
+
+/* Full-text search: match is an FTS5 expression (see src/query.h), best
+ * first; f may narrow by platform and kind (its id is ignored); at most
+ * limit hits.  STORE_BAD_QUERY when the index refuses the expression. */
+int store_search(struct store *st, const char *match, const struct store_provision_filter *f,
+		 int limit, int (*cb)(const struct store_hit *, void *), void *ctx);
+
+#endif
