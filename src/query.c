@@ -180,11 +180,11 @@ parser_word(struct query_parser *qp, struct query *q)
 	n = (size_t)(end - start);
 	qp->p = end;
 
-	if (n > 9 && strncasecmp(start, "platform:", 9) == 0)
+	if (n >= 9 && strncasecmp(start, "platform:", 9) == 0)
 		return parser_filter(qp, "platform", start + 9, &q->platform);
-	if (n > 5 && strncasecmp(start, "kind:", 5) == 0)
+	if (n >= 5 && strncasecmp(start, "kind:", 5) == 0)
 		return parser_filter(qp, "kind", start + 5, &q->kind);
-	if (n > 5 && strncasecmp(start, "type:", 5) == 0)
+	if (n >= 5 && strncasecmp(start, "type:", 5) == 0)
 		return parser_filter(qp, "kind", start + 5, &q->kind);
 	for (i = 0; operators[i] != NULL; i++)
 		if (n == strlen(operators[i]) && strncmp(start, operators[i], n) == 0)

@@ -1,0 +1,449 @@
+/*
+ * test-store: the schema, its migrations, the settings of a connection, the
+ * FTS5 index and its triggers, and the store's reads and writes.
+ */
+
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "store-internal.h"
+#include "store.h"
+#include "testutil.h"
+
+struct fixture {
+	char *dir;
+	char *path;
+	struct store *st;
+	int64_t platform, document, version;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	f->dir = test_tmpdir();
+	f->path = test_path(f->dir, "store.db");
+	f->st = store_open(f->path, err, sizeof(err));
+	if (f->st == NULL)
+		fail_msg("store_open: %s", err);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	store_close(f->st);
+	free(f->path);
+	test_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* A platform with one document, one version and kinds "training" and
+ * "arbitration". */
+static void
+add_platform(struct fixture *f, const char *slug, const char *name)
+{
+	int64_t type;
+
+	assert_int_equal(store_put_platform(f->st, slug, name, "Operator", "AI", "https://x.test",
+					    &f->platform), STORE_OK);
+	assert_int_equal(store_put_document(f->st, f->platform, "terms", "Terms",
+					    "https://x.test/terms", NULL, &f->document), STORE_OK);
+	assert_int_equal(store_add_version(f->st, f->document, "2025-01-01T00:00:00Z", "embedded",
+					   "aaaa", "the text", &f->version, NULL), STORE_OK);
+	assert_int_equal(store_put_type(f->st, "training", "Training", "AI", "d", &type), STORE_OK);
+	assert_int_equal(store_put_type(f->st, "arbitration", "Arbitration", "Disputes", "d",
+					&type), STORE_OK);
+}
+
+static int64_t
+add_provision(struct fixture *f, const char *key, const char *kind, const char *excerpt)
+{
+	struct store_provision_in in = {
+		.key = key, .document_id = f->document, .kind = kind, .excerpt = excerpt,
+		.headline = "A headline", .first_version = f->version,
+		.last_version = f->version,
+	};
+	int64_t id = 0;
+
+	assert_int_equal(store_put_provision(f->st, &in, &id), STORE_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+static int
+count_hit(const struct store_hit *hit, void *ctx)
+{
+	(void)hit;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int
+search_count(struct store *st, const char *match)
+{
+	int n = 0;
+
+	assert_int_equal(store_search(st, match, NULL, 100, count_hit, &n), STORE_OK);
+	return n;
+}
+
+/* Run SQL on a side connection and return the first column of the first
+ * row as an integer (the test's own look at the file). */
+static long long
+sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return v;
+}
+
+/* FTS5's own check that the index matches its content. */
+static void
+assert_index_consistent(struct fixture *f)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(f->st->db,
+			      "INSERT INTO provision_fts(provision_fts, rank) VALUES ('integrity-check', 1)",
+			      NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK)
+		fail_msg("integrity-check: %s", msg != NULL ? msg : "?");
+}
+
+static void
+test_open_sets_up_the_database(void **state)
+{
+	struct fixture *f = *state;
+	struct stat sb;
+	sqlite3_stmt *stmt;
+
+	assert_int_equal(store_schema_version(f->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(sqlite3_prepare_v2(f->st->db, "PRAGMA journal_mode", -1, &stmt, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
+	sqlite3_finalize(stmt);
+	assert_int_equal(sqlite3_prepare_v2(f->st->db, "PRAGMA foreign_keys", -1, &stmt, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 1);
+	sqlite3_finalize(stmt);
+}
+
+static void
+test_reopen_keeps_rows(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+
+	add_platform(f, "acme", "Acme");
+	add_provision(f, "acme/terms/training", "training", "We train on your chats.");
+	store_close(f->st);
+	f->st = store_open(f->path, err, sizeof(err));
+	assert_non_null(f->st);
+	assert_int_equal(search_count(f->st, "\"chats\""), 1);
+}
+
+/* A database written by the previous schema version is upgraded in place,
+ * its rows kept and indexed. */
+static void
+test_migration_from_version_1(void **state)
+{
+	struct fixture *f = *state;
+	char *path = test_path(f->dir, "v1.db"), err[256];
+	struct store *st;
+	sqlite3 *db;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(store_schema_migrate(db, 1, err, sizeof(err)), STORE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO platform(id, slug, name) VALUES (1, 'old', 'Old Platform');"
+		"INSERT INTO document(id, platform_id, kind, title, url)"
+		"  VALUES (1, 1, 'terms', 'Old Terms', 'https://old.test');"
+		"INSERT INTO version(id, document_id, retrieved_at, source, sha256, text)"
+		"  VALUES (1, 1, '2020-01-01T00:00:00Z', 'fetched', 'bb', 'old text');"
+		"INSERT INTO provision_type(id, slug, name) VALUES (1, 'arbitration', 'Arbitration');"
+		"INSERT INTO provision(id, document_id, type_id, excerpt, first_version, last_version)"
+		"  VALUES (7, 1, 1, 'Disputes go to binding arbitration.', 1, 1);",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(sql_int(path, "PRAGMA user_version"), 1);
+
+	st = store_open(path, err, sizeof(err));
+	if (st == NULL)
+		fail_msg("store_open: %s", err);
+	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
+	assert_int_equal(search_count(st, "\"arbitration\""), 1);
+	assert_int_equal(search_count(st, "\"old\""), 1);	/* The platform column. */
+	store_close(st);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM provision WHERE id = 7"), 1);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM version"), 1);
+	free(path);
+}
+
+static void
+test_newer_database_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+	struct store *st;
+
+	assert_int_equal(sqlite3_exec(f->st->db, "PRAGMA user_version = 99", NULL, NULL, NULL),
+			 SQLITE_OK);
+	st = store_open(f->path, err, sizeof(err));
+	assert_null(st);
+	assert_non_null(strstr(err, "newer than this clause"));
+	/* Nothing was changed. */
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 99);
+}
+
+static void
+test_unreadable_path_is_an_error(void **state)
+{
+	char err[256] = "";
+
+	(void)state;
+	assert_null(store_open("/nonexistent-dir/x/clause.db", err, sizeof(err)));
+	assert_non_null(strstr(err, "/nonexistent-dir/x/clause.db"));
+}
+
+static void
+test_index_follows_provisions(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id;
+	struct store_provision_in in = { 0 };
+
+	add_platform(f, "acme", "Acme Corp");
+	id = add_provision(f, "acme/terms/training", "training", "We train models on your chats.");
+	add_provision(f, "acme/terms/arbitration", "arbitration", "Disputes go to arbitration.");
+	assert_int_equal(search_count(f->st, "\"chats\""), 1);
+	assert_int_equal(search_count(f->st, "\"acme\""), 2);
+	assert_int_equal(search_count(f->st, "\"arbitration\""), 1);
+
+	/* An update replaces the indexed words. */
+	in.key = "acme/terms/training";
+	in.document_id = f->document;
+	in.kind = "training";
+	in.excerpt = "We learn from your conversations.";
+	assert_int_equal(store_put_provision(f->st, &in, &id), STORE_OK);
+	assert_int_equal(search_count(f->st, "\"chats\""), 0);
+	assert_int_equal(search_count(f->st, "\"conversations\""), 1);
+	assert_index_consistent(f);
+
+	/* A renamed platform is found by its new name only. */
+	assert_int_equal(store_put_platform(f->st, "acme", "Zenith", "", "", "", NULL), STORE_OK);
+	assert_int_equal(search_count(f->st, "\"corp\""), 0);
+	assert_int_equal(search_count(f->st, "\"zenith\""), 2);
+	assert_index_consistent(f);
+
+	/* Deleting the platform deletes its provisions from the index. */
+	assert_int_equal(sqlite3_exec(f->st->db, "DELETE FROM platform WHERE slug = 'acme'",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(search_count(f->st, "\"conversations\""), 0);
+	assert_int_equal(search_count(f->st, "\"zenith\""), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM provision"), 0);
+	assert_index_consistent(f);
+}
+
+static void
+test_versions_are_deduplicated(void **state)
+{
+	struct fixture *f = *state;
+	int64_t again = 0, other = 0;
+	int created = -1;
+
+	add_platform(f, "acme", "Acme");
+	assert_int_equal(store_add_version(f->st, f->document, "2026-01-01T00:00:00Z", "fetched",
+					   "aaaa", "the text", &again, &created), STORE_OK);
+	assert_int_equal(created, 0);
+	assert_int_equal(again, f->version);
+	assert_int_equal(store_add_version(f->st, f->document, "2026-01-01T00:00:00Z", "fetched",
+					   "cccc", "new text", &other, &created), STORE_OK);
+	assert_int_equal(created, 1);
+	assert_true(other != f->version);
+	/* A source outside the schema's list is refused. */
+	assert_int_equal(store_add_version(f->st, f->document, "2026-01-02T00:00:00Z", "magic",
+					   "dddd", "x", NULL, NULL), STORE_ERROR);
+	assert_non_null(strstr(store_errmsg(f->st), "cannot store version"));
+}
+
+static void
+test_unknown_kind_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct store_provision_in in = { .excerpt = "x", .kind = "no-such-kind" };
+
+	add_platform(f, "acme", "Acme");
+	in.document_id = f->document;
+	assert_int_equal(store_put_provision(f->st, &in, NULL), STORE_ERROR);
+	assert_non_null(strstr(store_errmsg(f->st), "unknown kind 'no-such-kind'"));
+}
+
+static int
+keep_slug(const struct store_platform *p, void *ctx)
+{
+	snprintf(ctx, 64, "%s", p->slug);
+	return 0;
+}
+
+static void
+test_find_platform(void **state)
+{
+	struct fixture *f = *state;
+	char slug[64];
+
+	add_platform(f, "claude-ai", "Claude");
+	add_platform(f, "chatgpt", "ChatGPT");
+	add_platform(f, "le-chat", "Le Chat");
+	add_platform(f, "le", "Le");
+	assert_int_equal(store_find_platform(f->st, "chatgpt", keep_slug, slug), STORE_OK);
+	assert_string_equal(slug, "chatgpt");
+	assert_int_equal(store_find_platform(f->st, "CLAUDE", keep_slug, slug), STORE_OK);
+	assert_string_equal(slug, "claude-ai");
+	assert_int_equal(store_find_platform(f->st, "le chat", keep_slug, slug), STORE_OK);
+	assert_string_equal(slug, "le-chat");
+	assert_int_equal(store_find_platform(f->st, "chatg", keep_slug, slug), STORE_OK);
+	assert_string_equal(slug, "chatgpt");
+	/* An exact slug wins over the platforms it is a prefix of. */
+	assert_int_equal(store_find_platform(f->st, "le", keep_slug, slug), STORE_OK);
+	assert_string_equal(slug, "le");
+	assert_int_equal(store_find_platform(f->st, "c", keep_slug, slug), STORE_AMBIGUOUS);
+	assert_string_equal(store_errmsg(f->st), "more than one platform 'c'");
+	assert_int_equal(store_find_platform(f->st, "nosuch", keep_slug, slug), STORE_NOT_FOUND);
+	assert_string_equal(store_errmsg(f->st), "no platform 'nosuch'");
+	/* A LIKE pattern is not a pattern here. */
+	assert_int_equal(store_find_platform(f->st, "%", keep_slug, slug), STORE_NOT_FOUND);
+}
+
+static void
+test_search_refuses_bad_expression(void **state)
+{
+	struct fixture *f = *state;
+	int n = 0;
+
+	add_platform(f, "acme", "Acme");
+	add_provision(f, "k", "training", "text");
+	assert_int_equal(store_search(f->st, "\"unterminated", NULL, 10, count_hit, &n),
+			 STORE_BAD_QUERY);
+	assert_int_equal(store_search(f->st, "AND OR", NULL, 10, count_hit, &n), STORE_BAD_QUERY);
+	assert_int_equal(n, 0);
+	/* The connection is still usable. */
+	assert_int_equal(search_count(f->st, "\"text\""), 1);
+}
+
+static int
+keep_snippet(const struct store_hit *hit, void *ctx)
+{
+	snprintf(ctx, 256, "%s", hit->snippet);
+	return 0;
+}
+
+static void
+test_search_filters_and_snippets(void **state)
+{
+	struct fixture *f = *state;
+	struct store_provision_filter filter = { 0 };
+	char snippet[256] = "";
+	int64_t acme;
+	int n = 0;
+
+	add_platform(f, "acme", "Acme");
+	acme = f->platform;
+	add_provision(f, "a1", "training", "We may train our models on your chats.");
+	add_platform(f, "zeta", "Zeta");
+	add_provision(f, "z1", "arbitration", "Any dispute about chats goes to arbitration.");
+	assert_int_equal(search_count(f->st, "\"chats\""), 2);
+
+	filter.platform_id = acme;
+	assert_int_equal(store_search(f->st, "\"chats\"", &filter, 10, count_hit, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	filter.platform_id = 0;
+	filter.kind = "arbitration";
+	n = 0;
+	assert_int_equal(store_search(f->st, "\"chats\"", &filter, 10, count_hit, &n), STORE_OK);
+	assert_int_equal(n, 1);
+
+	/* Porter stemming: "training" finds "train"; prefixes work. */
+	assert_int_equal(search_count(f->st, "\"training\""), 1);
+	assert_int_equal(search_count(f->st, "\"mod\"*"), 1);
+
+	filter.kind = "training";
+	assert_int_equal(store_search(f->st, "\"models\"", &filter, 10, keep_snippet, snippet),
+			 STORE_OK);
+	assert_non_null(strstr(snippet, STORE_MARK_START "models" STORE_MARK_END));
+}
+
+static int
+stop_at_first(const struct store_platform *p, void *ctx)
+{
+	(void)p;
+	(*(int *)ctx)++;
+	return 42;
+}
+
+static void
+test_walk_stops_when_asked(void **state)
+{
+	struct fixture *f = *state;
+	int n = 0;
+
+	add_platform(f, "a", "A");
+	add_platform(f, "b", "B");
+	assert_int_equal(store_each_platform(f->st, stop_at_first, &n), 42);
+	assert_int_equal(n, 1);
+	/* The statement was reset: the next walk starts again. */
+	n = 0;
+	assert_int_equal(store_each_platform(f->st, stop_at_first, &n), 42);
+	assert_int_equal(n, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_sets_up_the_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reopen_keeps_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_from_version_1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_database_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_path_is_an_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_follows_provisions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_versions_are_deduplicated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_kind_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_platform, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_refuses_bad_expression, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_filters_and_snippets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_walk_stops_when_asked, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
