@@ -4,6 +4,7 @@
  * platforms handle the same kind of provision.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ struct provision_walk {
 	json_t *list;		/* --json: the array being filled. */
 	int64_t id;		/* The provision shown. */
 	char *kind;		/* Its kind, copied. */
+	char *platform;		/* Its platform's slug, copied. */
 	int found;
 	int others;
 };
@@ -40,7 +42,8 @@ show_main(const struct store_provision *p, void *ctx)
 
 	w->found = 1;
 	w->kind = strdup(p->kind);
-	if (w->kind == NULL)
+	w->platform = strdup(p->platform_slug);
+	if (w->kind == NULL || w->platform == NULL)
 		return CLI_WALK_NOMEM;
 	if (w->obj != NULL) {
 		json_t *obj = cli_json_provision(p);
@@ -85,6 +88,24 @@ show_main(const struct store_provision *p, void *ctx)
 	return 0;
 }
 
+/* "label text", wrapped under the regulation at an indent of 4. */
+static void
+labelled(struct output *o, const char *label, const char *text)
+{
+	size_t n;
+	char *line;
+
+	if (text == NULL || *text == '\0')
+		return;
+	n = strlen(label) + strlen(text) + 1;
+	line = malloc(n);
+	if (line == NULL)
+		return;
+	snprintf(line, n, "%s%s", label, text);
+	output_wrapped(o, line, 4, o->width);
+	free(line);
+}
+
 static int
 show_regulation(const struct store_regulation *r, void *ctx)
 {
@@ -119,14 +140,9 @@ show_regulation(const struct store_regulation *r, void *ctx)
 	putc('\n', o->fp);
 	output_wrapped(o, r->why, 4, o->width);
 	output_style(o, OUTPUT_DIM);
-	fputs("    Enforced by: ", o->fp);
-	output_text(o, r->authority);
-	if (r->max_penalty != NULL && *r->max_penalty != '\0') {
-		fputs("\n    Maximum penalty: ", o->fp);
-		output_text(o, r->max_penalty);
-	}
+	labelled(o, "Enforced by: ", r->authority);
+	labelled(o, "Maximum penalty: ", r->max_penalty);
 	output_style(o, OUTPUT_PLAIN);
-	putc('\n', o->fp);
 	return 0;
 }
 
@@ -136,8 +152,8 @@ show_other(const struct store_provision *p, void *ctx)
 	struct provision_walk *w = ctx;
 	struct output *o = &w->cli->out;
 
-	if (p->id == w->id)
-		return 0;
+	if (strcmp(p->platform_slug, w->platform) == 0)
+		return 0;	/* Other platforms only. */
 	w->others++;
 	if (w->list != NULL) {
 		json_t *obj = json_object();
@@ -246,6 +262,7 @@ provision_run(struct cli *cli, int argc, char **argv)
 out:
 	json_decref(w.obj);
 	free(w.kind);
+	free(w.platform);
 	return rc;
 }
 
