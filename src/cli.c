@@ -193,8 +193,8 @@ cli_json_string(const char *s)
 	v = json_string(s);
 	if (v != NULL)
 		return v;
-	/* Not valid UTF-8: keep what is, with the bad bytes replaced. */
-	clean = sanitize_text(s, strlen(s), SANITIZE_KEEP_NEWLINES, NULL);
+	/* Not valid UTF-8: keep the text, with the bad bytes replaced. */
+	clean = sanitize_text(s, strlen(s), SANITIZE_ENCODING_ONLY, NULL);
 	v = clean != NULL ? json_string(clean) : NULL;
 	free(clean);
 	return v != NULL ? v : json_null();

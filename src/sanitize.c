@@ -205,6 +205,13 @@ sanitize_run(const unsigned char *in, size_t len, unsigned flags, char *out)
 
 	while (i < len) {
 		n = utf8_decode(in + i, len - i, &cp);
+		if (flags & SANITIZE_ENCODING_ONLY) {
+			/* Only the encoding is mended: every character but NUL stays. */
+			i += n;
+			if (cp != 0)
+				pos = utf8_put(out, pos, cp);
+			continue;
+		}
 
 		switch (state) {
 		case SEQ_GROUND:

@@ -16,6 +16,9 @@
  * Flags for sanitize_text() and sanitize_cstr().
  */
 #define SANITIZE_KEEP_NEWLINES	(1 << 0)	/* keep '\n' (else a newline becomes a space) */
+#define SANITIZE_ENCODING_ONLY	(1 << 1)	/* only replace invalid UTF-8 and drop NUL:
+						 * for text that is stored or emitted as
+						 * JSON, never for a terminal */
 
 /*
  * Sanitise the len bytes at in (which may hold NUL bytes: they are

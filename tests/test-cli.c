@@ -491,8 +491,8 @@ test_hostile_text_is_sanitised(void **state)
 					   "x", &version, NULL), STORE_OK);
 	in.document_id = document;
 	in.kind = "arbitration";
-	in.excerpt = "All disputes \x1b[31mgo\x1b[0m to arbitration \xe2\x80\xae reversed";
-	in.headline = "Headline\x1bP1;2|secret\x1b\\ end \x9b";
+	in.excerpt = "All disputes \x1b[31mgo\x1b[0m to arbitration \xe2\x80\xae reversed \x9b";
+	in.headline = "Headline\x1bP1;2|secret\x1b\\ end";
 	in.origin = "classified";
 	in.first_version = in.last_version = version;
 	assert_int_equal(store_put_provision(st, &in, NULL), STORE_OK);
@@ -511,8 +511,10 @@ test_hostile_text_is_sanitised(void **state)
 
 	/* JSON keeps the text, escaped: no raw ESC byte either. */
 	root = run_json(0, (const char *[]){ "show", "evil", NULL });
-	assert_non_null(strstr(json_string_value(json_object_get(
-		json_array_get(json_object_get(root, "provisions"), 0), "excerpt")), "\x1b[31m"));
+	/* The escape is kept as JSON text; the invalid byte is replaced. */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+		json_object_get(root, "provisions"), 0), "excerpt")),
+		"All disputes \x1b[31mgo\x1b[0m to arbitration \xe2\x80\xae reversed \xef\xbf\xbd");
 	json_decref(root);
 	test_clause(&r, NULL, (const char *[]){ world.db_option, "--json", "show", "evil", NULL });
 	assert_null(strchr(r.out, '\x1b'));

@@ -409,6 +409,19 @@ test_out_of_memory(void **state)
 #endif
 }
 
+/* SANITIZE_ENCODING_ONLY mends the encoding and keeps every character,
+ * controls included: it is for JSON, which escapes them itself. */
+static void
+test_encoding_only(void **state)
+{
+	(void)state;
+	CHECK("a\x1b[31mb\x07\tc\n", SANITIZE_ENCODING_ONLY, "a\x1b[31mb\x07\tc\n");
+	CHECK("x\xe2\x80\xaey", SANITIZE_ENCODING_ONLY, "x\xe2\x80\xaey");
+	CHECK("bad \x9b byte", SANITIZE_ENCODING_ONLY, "bad " RFFFD " byte");
+	CHECK("nul\0here", SANITIZE_ENCODING_ONLY, "nulhere");
+	CHECK("\xc0\xaf", SANITIZE_ENCODING_ONLY, RFFFD RFFFD);
+}
+
 int
 main(void)
 {
@@ -424,6 +437,7 @@ main(void)
 		cmocka_unit_test(test_raw_c1_byte),
 		cmocka_unit_test(test_bidi),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_encoding_only),
 		cmocka_unit_test(test_api),
 		cmocka_unit_test(test_random_input),
 		cmocka_unit_test(test_out_of_memory),

@@ -169,6 +169,8 @@ test_wrap_combining(void **state)
 	/* Marks stay with their base even when the base fills the line. */
 	expect_wrap("ab\xcc\x81\xcc\x82" "c", 2, 2, "ab\xcc\x81\xcc\x82|c");
 	expect_wrap(KAN "\xcc\x81" JI, 2, 2, KAN "\xcc\x81|" JI);
+	/* A wide base alone on a too narrow line keeps its marks. */
+	expect_wrap(KAN "\xcc\x81" "a", 1, 2, KAN "\xcc\x81|a");
 
 	n = text_wrap(E_ACUTE E_ACUTE E_ACUTE, 9, 2, &lines);
 	assert_int_equal(n, 2);
@@ -217,6 +219,7 @@ test_wrap_newlines(void **state)
 static const char *const pieces[] = {
 	"a", "Z", " ", "  ", "\n", "\xc3\xa9", "\xd7\xa9", KAN, JI, "\xe2\x82\xac",
 	GRIN, "\xf0\x90\x8d\x88", E_ACUTE, "o\xcc\x88\xcc\x81", PUA, "\xef\xbf\xbd",
+	KAN "\xcc\x81",
 };
 
 /*
@@ -392,6 +395,8 @@ test_fit_small_buffer(void **state)
 	expect_fit("hello", 20, 0, 3, "he", 2);	/* no room for "…" */
 	expect_fit("hello", 20, 0, 1, "", 0);
 	expect_fit("ab", 10, 1, 5, "ab  ", 4);	/* padding as far as it goes */
+	/* A cut for lack of bytes does not part a base from its mark. */
+	expect_fit("ab" E_ACUTE "zzz", 20, 0, 7, "ab" ELLIPSIS, 3);
 
 	/* bufsize 0: nothing is written. */
 	assert_int_equal(text_fit("hello", 5, 5, 1, buf, 0), 0);
