@@ -180,6 +180,9 @@ store_load_dataset(struct store *st, const struct dataset *ds, const char *diges
 
 	if ((rc = store_begin(st)) != STORE_OK)
 		return rc;
+	/* Another process may have loaded it while this one waited. */
+	if (store_dataset_is_current(st, digest))
+		return store_commit(st);
 	rc = load_run(st, STMT_CURATED_KEYS_MARK, "cannot prepare dataset load");
 	if (rc == STORE_OK)
 		rc = load_run(st, STMT_CURATED_KEYS_RESET, "cannot prepare dataset load");

@@ -203,6 +203,30 @@ schema_read_version(sqlite3 *db, int *version)
 	return rc;
 }
 
+/* Run the next migration, with its version bump, in one transaction.  The
+ * version is read again under the write lock: another process may have
+ * upgraded the database while this one waited for it.  *version is left at
+ * the version the database is at; *msg may receive an error to free. */
+static int
+schema_step(sqlite3 *db, int target, int *version, char **msg)
+{
+	char bump[64];
+	int rc;
+
+	if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, msg)) != SQLITE_OK
+	    || (rc = schema_read_version(db, version)) != SQLITE_OK)
+		return rc;
+	if (*version >= target)
+		return sqlite3_exec(db, "COMMIT", NULL, NULL, msg);
+	snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", *version + 1);
+	if ((rc = sqlite3_exec(db, migrations[*version], NULL, NULL, msg)) != SQLITE_OK
+	    || (rc = sqlite3_exec(db, bump, NULL, NULL, msg)) != SQLITE_OK
+	    || (rc = sqlite3_exec(db, "COMMIT", NULL, NULL, msg)) != SQLITE_OK)
+		return rc;
+	(*version)++;
+	return SQLITE_OK;
+}
+
 /*
 ** Bring db up to target (at most STORE_SCHEMA_VERSION), one migration per
 ** transaction.  Returns STORE_OK, STORE_TOO_NEW for a database written by a
@@ -223,21 +247,15 @@ store_schema_migrate(sqlite3 *db, int target, char *err, size_t errsize)
 		return STORE_TOO_NEW;
 	}
 	while (version < target) {
-		char bump[64];
 		char *msg = NULL;
 
-		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
-		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK
-		    || sqlite3_exec(db, migrations[version], NULL, NULL, &msg) != SQLITE_OK
-		    || sqlite3_exec(db, bump, NULL, NULL, &msg) != SQLITE_OK
-		    || sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+		if (schema_step(db, target, &version, &msg) != SQLITE_OK) {
 			snprintf(err, errsize, "cannot upgrade schema to version %d: %s",
 				 version + 1, msg != NULL ? msg : sqlite3_errmsg(db));
 			sqlite3_free(msg);
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return STORE_ERROR;
 		}
-		version++;
 	}
 	return STORE_OK;
 }

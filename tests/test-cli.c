@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -521,6 +523,39 @@ test_hostile_text_is_sanitised(void **state)
 	test_run_free(&r);
 }
 
+/* Several processes starting at once on a new database: each waits for
+ * the others' migration and dataset load instead of failing. */
+static void
+test_concurrent_first_run(void **state)
+{
+	char *db = test_path(world.dir, "concurrent.db"), option[1024];
+	pid_t pids[6];
+	size_t i;
+
+	(void)state;
+	snprintf(option, sizeof(option), "--db=%s", db);
+	for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			struct test_run r;
+
+			test_clause(&r, NULL, (const char *[]){ option, "--json", "types", NULL });
+			if (r.status != 0)
+				fprintf(stderr, "concurrent run: %s", r.err);
+			_exit(r.status);
+		}
+	}
+	for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+		int status;
+
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	free(db);
+}
+
 int
 main(void)
 {
@@ -539,6 +574,7 @@ main(void)
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_bad_database),
 		cmocka_unit_test(test_hostile_text_is_sanitised),
+		cmocka_unit_test(test_concurrent_first_run),
 	};
 
 	return cmocka_run_group_tests(tests, world_setup, world_teardown);
