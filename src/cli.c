@@ -269,3 +269,56 @@ cli_date(const char *timestamp, char out[11])
 {
 	snprintf(out, 11, "%.10s", timestamp != NULL ? timestamp : "");
 }
+
+json_t *
+cli_json_document(const struct store_document *d)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(d->id));
+	json_object_set_new(o, "kind", cli_json_string(d->kind));
+	json_object_set_new(o, "title", cli_json_string(d->title));
+	json_object_set_new(o, "url", cli_json_string(d->url));
+	json_object_set_new(o, "versions", json_integer(d->versions));
+	json_object_set_new(o, "latest", cli_json_string(d->latest));
+	json_object_set_new(o, "provisions", json_integer(d->provisions));
+	return o;
+}
+
+json_t *
+cli_json_regulation(const struct store_regulation *r)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "slug", cli_json_string(r->slug));
+	json_object_set_new(o, "framework", cli_json_string(r->framework));
+	json_object_set_new(o, "article", cli_json_string(r->article));
+	json_object_set_new(o, "title", cli_json_string(r->title));
+	json_object_set_new(o, "jurisdiction", cli_json_string(r->jurisdiction));
+	json_object_set_new(o, "authority", cli_json_string(r->authority));
+	json_object_set_new(o, "max_penalty", cli_json_string(r->max_penalty));
+	json_object_set_new(o, "url", cli_json_string(r->url));
+	if (r->why != NULL)
+		json_object_set_new(o, "why", cli_json_string(r->why));
+	if (r->via != NULL)
+		json_object_set_new(o, "via", cli_json_string(r->via));
+	return o;
+}
+
+json_t *
+cli_json_list(const char *key, json_t **list)
+{
+	json_t *root = json_object();
+
+	*list = json_array();
+	if (root == NULL || *list == NULL || json_object_set_new(root, key, *list) != 0) {
+		json_decref(root);
+		*list = NULL;
+		return NULL;
+	}
+	return root;
+}

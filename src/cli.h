@@ -85,6 +85,17 @@ struct store_provision;
 /* A provision as a JSON object, every field of struct store_provision. */
 json_t *cli_json_provision(const struct store_provision *p);
 
+struct store_document;
+struct store_regulation;
+
+/* A document, a regulation (with why and via when the walk sets them). */
+json_t *cli_json_document(const struct store_document *d);
+json_t *cli_json_regulation(const struct store_regulation *r);
+
+/* A new object holding one new array under key; *list receives the array
+ * (borrowed).  NULL when out of memory. */
+json_t *cli_json_list(const char *key, json_t **list);
+
 /* What a store walk's callback returns when it ran out of memory: positive,
  * so that it cannot be mistaken for a store_status. */
 #define CLI_WALK_NOMEM 1

@@ -27,20 +27,8 @@ add_document(const struct store_document *d, void *ctx)
 	struct documents_walk *dw = ctx;
 	size_t used = strlen(dw->kinds);
 
-	if (dw->list != NULL) {
-		json_t *o = json_object();
-
-		if (o == NULL)
-			return CLI_WALK_NOMEM;
-		json_object_set_new(o, "id", json_integer(d->id));
-		json_object_set_new(o, "kind", cli_json_string(d->kind));
-		json_object_set_new(o, "title", cli_json_string(d->title));
-		json_object_set_new(o, "url", cli_json_string(d->url));
-		json_object_set_new(o, "versions", json_integer(d->versions));
-		json_object_set_new(o, "latest", cli_json_string(d->latest));
-		json_object_set_new(o, "provisions", json_integer(d->provisions));
-		return cli_json_append(dw->list, o);
-	}
+	if (dw->list != NULL)
+		return cli_json_append(dw->list, cli_json_document(d));
 	snprintf(dw->kinds + used, sizeof(dw->kinds) - used, "%s%s", used > 0 ? ", " : "",
 		 d->kind);
 	return 0;
@@ -118,14 +106,8 @@ platforms_run(struct cli *cli, int argc, char **argv)
 	if (cli_store(cli) == NULL)
 		return CLI_EXIT_DATA;
 	if (cli->json) {
-		root = json_object();
-		w.list = json_array();
-		if (root == NULL || w.list == NULL) {
-			json_decref(root);
-			json_decref(w.list);
+		if ((root = cli_json_list("platforms", &w.list)) == NULL)
 			return cli_error(cli, CLI_EXIT_DATA, "out of memory");
-		}
-		json_object_set_new(root, "platforms", w.list);
 	} else {
 		struct output *o = &cli->out;
 

@@ -112,23 +112,8 @@ show_regulation(const struct store_regulation *r, void *ctx)
 	struct provision_walk *w = ctx;
 	struct output *o = &w->cli->out;
 
-	if (w->list != NULL) {
-		json_t *obj = json_object();
-
-		if (obj == NULL)
-			return CLI_WALK_NOMEM;
-		json_object_set_new(obj, "slug", cli_json_string(r->slug));
-		json_object_set_new(obj, "framework", cli_json_string(r->framework));
-		json_object_set_new(obj, "article", cli_json_string(r->article));
-		json_object_set_new(obj, "title", cli_json_string(r->title));
-		json_object_set_new(obj, "jurisdiction", cli_json_string(r->jurisdiction));
-		json_object_set_new(obj, "authority", cli_json_string(r->authority));
-		json_object_set_new(obj, "max_penalty", cli_json_string(r->max_penalty));
-		json_object_set_new(obj, "url", cli_json_string(r->url));
-		json_object_set_new(obj, "why", cli_json_string(r->why));
-		json_object_set_new(obj, "via", cli_json_string(r->via));
-		return cli_json_append(w->list, obj);
-	}
+	if (w->list != NULL)
+		return cli_json_append(w->list, cli_json_regulation(r));
 	fputs("  ", o->fp);
 	output_style(o, OUTPUT_LABEL);
 	output_text(o, r->framework);

@@ -48,23 +48,14 @@ show_regulation(const struct store_regulation *r, void *ctx)
 
 	w->count++;
 	if (w->list != NULL) {
-		json_t *obj = json_object();
+		json_t *obj = cli_json_regulation(r);
 
 		w->kinds = json_array();
-		if (obj == NULL || w->kinds == NULL) {
+		if (obj == NULL || w->kinds == NULL
+		    || json_object_set_new(obj, "kinds", w->kinds) != 0) {
 			json_decref(obj);
-			json_decref(w->kinds);
 			return CLI_WALK_NOMEM;
 		}
-		json_object_set_new(obj, "slug", cli_json_string(r->slug));
-		json_object_set_new(obj, "framework", cli_json_string(r->framework));
-		json_object_set_new(obj, "article", cli_json_string(r->article));
-		json_object_set_new(obj, "title", cli_json_string(r->title));
-		json_object_set_new(obj, "jurisdiction", cli_json_string(r->jurisdiction));
-		json_object_set_new(obj, "authority", cli_json_string(r->authority));
-		json_object_set_new(obj, "max_penalty", cli_json_string(r->max_penalty));
-		json_object_set_new(obj, "url", cli_json_string(r->url));
-		json_object_set_new(obj, "kinds", w->kinds);
 		if (cli_json_append(w->list, obj) != 0)
 			return CLI_WALK_NOMEM;
 		return store_each_regulation_type(w->cli->store, r->id, show_kind, w);
@@ -116,15 +107,8 @@ regulations_run(struct cli *cli, int argc, char **argv)
 		framework = argv[optind];
 	if (cli_store(cli) == NULL)
 		return CLI_EXIT_DATA;
-	if (cli->json) {
-		root = json_object();
-		w.list = json_array();
-		if (root == NULL || w.list == NULL
-		    || json_object_set_new(root, "regulations", w.list) != 0) {
-			json_decref(root);
-			return cli_error(cli, CLI_EXIT_DATA, "out of memory");
-		}
-	}
+	if (cli->json && (root = cli_json_list("regulations", &w.list)) == NULL)
+		return cli_error(cli, CLI_EXIT_DATA, "out of memory");
 	rc = store_each_regulation(cli->store, framework, show_regulation, &w);
 	if (rc == STORE_NOT_FOUND) {
 		json_decref(root);

@@ -189,15 +189,11 @@ search_run(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (cli->json) {
-		root = json_object();
-		w.list = json_array();
-		if (root == NULL || w.list == NULL) {
-			json_decref(w.list);
+		if ((root = cli_json_list("hits", &w.list)) == NULL) {
 			rc = cli_error(cli, CLI_EXIT_DATA, "out of memory");
 			goto out;
 		}
 		json_object_set_new(root, "query", cli_json_string(text));
-		json_object_set_new(root, "hits", w.list);
 	}
 	rc = store_search(cli->store, q.match, &filter, (int)(limit > 10000 ? 10000 : limit),
 			  show_hit, &w);

@@ -23,20 +23,8 @@ show_document(const struct store_document *d, void *ctx)
 	struct output *o = &w->cli->out;
 	char date[11];
 
-	if (w->list != NULL) {
-		json_t *obj = json_object();
-
-		if (obj == NULL)
-			return CLI_WALK_NOMEM;
-		json_object_set_new(obj, "id", json_integer(d->id));
-		json_object_set_new(obj, "kind", cli_json_string(d->kind));
-		json_object_set_new(obj, "title", cli_json_string(d->title));
-		json_object_set_new(obj, "url", cli_json_string(d->url));
-		json_object_set_new(obj, "versions", json_integer(d->versions));
-		json_object_set_new(obj, "latest", cli_json_string(d->latest));
-		json_object_set_new(obj, "provisions", json_integer(d->provisions));
-		return cli_json_append(w->list, obj);
-	}
+	if (w->list != NULL)
+		return cli_json_append(w->list, cli_json_document(d));
 	cli_date(d->latest, date);
 	fputs("  ", o->fp);
 	output_fit(o, d->kind, 18, 1);

@@ -63,14 +63,8 @@ types_run(struct cli *cli, int argc, char **argv)
 		return cli_error(cli, CLI_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
 	if (cli_store(cli) == NULL)
 		return CLI_EXIT_DATA;
-	if (cli->json) {
-		root = json_object();
-		w.list = json_array();
-		if (root == NULL || w.list == NULL || json_object_set_new(root, "kinds", w.list)) {
-			json_decref(root);
-			return cli_error(cli, CLI_EXIT_DATA, "out of memory");
-		}
-	}
+	if (cli->json && (root = cli_json_list("kinds", &w.list)) == NULL)
+		return cli_error(cli, CLI_EXIT_DATA, "out of memory");
 	rc = store_each_type(cli->store, show_type, &w);
 	if (rc != STORE_OK) {
 		json_decref(root);
