@@ -8,9 +8,13 @@
 
 #include "cli.h"
 #include "store.h"
+#include "textwidth.h"
 
 struct platforms_walk {
 	struct cli *cli;
+	int slug_width;		/* Text: the columns' widths. */
+	int name_width;
+	int sector_width;
 	json_t *list;		/* --json: the platforms array. */
 	int count;
 	int status;		/* First failure, or 0. */
@@ -34,11 +38,62 @@ add_document(const struct store_document *d, void *ctx)
 	return 0;
 }
 
-/* Columns of the text table: slug, name, sector, provisions, documents. */
-#define SLUG_WIDTH 18
-#define NAME_WIDTH 18
-#define SECTOR_WIDTH 16
+/* Columns of the text table: slug, name, sector, provisions, documents.
+ * Each text column is as wide as its widest entry, within these bounds. */
+#define SLUG_MAX 30
+#define NAME_MAX 26
+#define SECTOR_MAX 20
 #define COUNT_WIDTH 5
+
+static int
+widen(int current, const char *s, int max)
+{
+	int w = text_width(s, strlen(s));
+
+	if (w > max)
+		w = max;
+	return w > current ? w : current;
+}
+
+static int
+measure_platform(const struct store_platform *p, void *ctx)
+{
+	struct platforms_walk *w = ctx;
+
+	w->slug_width = widen(w->slug_width, p->slug, SLUG_MAX);
+	w->name_width = widen(w->name_width, p->name, NAME_MAX);
+	w->sector_width = widen(w->sector_width, p->sector, SECTOR_MAX);
+	return 0;
+}
+
+/* Narrow the widest text column until a row fits the output's width. */
+static void
+fit_columns(struct platforms_walk *w)
+{
+	int room = w->cli->out.width - (2 * COUNT_WIDTH + 4);
+
+	while (w->slug_width + w->name_width + w->sector_width > room) {
+		int *widest = &w->slug_width;
+
+		if (w->name_width > *widest)
+			widest = &w->name_width;
+		if (w->sector_width > *widest)
+			widest = &w->sector_width;
+		if (*widest <= 6)
+			break;
+		(*widest)--;
+	}
+}
+
+/* Room left for the list of document kinds, or 0 when too little. */
+static int
+kinds_width(const struct platforms_walk *w)
+{
+	int rest = w->cli->out.width
+		   - (w->slug_width + w->name_width + w->sector_width + 2 * COUNT_WIDTH + 6);
+
+	return rest >= 12 ? rest : 0;
+}
 
 static int
 show_platform(const struct store_platform *p, void *ctx)
@@ -72,16 +127,17 @@ show_platform(const struct store_platform *p, void *ctx)
 	}
 	if ((rest = store_each_document(w->cli->store, p->id, add_document, &dw)) != 0)
 		return rest;
-	output_fit(o, p->slug, SLUG_WIDTH, 1);
+	output_fit(o, p->slug, w->slug_width, 1);
 	putc(' ', o->fp);
 	output_style(o, OUTPUT_HEADING);
-	output_fit(o, p->name, NAME_WIDTH, 1);
+	output_fit(o, p->name, w->name_width, 1);
 	output_style(o, OUTPUT_PLAIN);
 	putc(' ', o->fp);
-	output_fit(o, p->sector, SECTOR_WIDTH, 1);
-	fprintf(o->fp, " %*d  ", COUNT_WIDTH, p->provisions);
-	rest = o->width - (SLUG_WIDTH + NAME_WIDTH + SECTOR_WIDTH + COUNT_WIDTH + 5);
-	if (rest > 4) {
+	output_fit(o, p->sector, w->sector_width, 1);
+	fprintf(o->fp, " %*d %*d", COUNT_WIDTH, p->provisions, COUNT_WIDTH, p->documents);
+	rest = kinds_width(w);
+	if (rest > 0) {
+		fputs("  ", o->fp);
 		output_style(o, OUTPUT_DIM);
 		output_fit(o, dw.kinds, rest, 0);
 		output_style(o, OUTPUT_PLAIN);
@@ -94,7 +150,9 @@ static int
 platforms_run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = { CLI_COMMON_OPTIONS };
-	struct platforms_walk w = { .cli = cli };
+	struct platforms_walk w = {
+		.cli = cli, .slug_width = 8, .name_width = 4, .sector_width = 6,
+	};
 	json_t *root = NULL;
 	int c, rc;
 
@@ -111,13 +169,17 @@ platforms_run(struct cli *cli, int argc, char **argv)
 	} else {
 		struct output *o = &cli->out;
 
+		if ((rc = store_each_platform(cli->store, measure_platform, &w)) != STORE_OK)
+			return cli_walk_error(cli, rc);
+		fit_columns(&w);
 		output_style(o, OUTPUT_LABEL);
-		output_fit(o, "PLATFORM", SLUG_WIDTH, 1);
+		output_fit(o, "PLATFORM", w.slug_width, 1);
 		putc(' ', o->fp);
-		output_fit(o, "NAME", NAME_WIDTH, 1);
+		output_fit(o, "NAME", w.name_width, 1);
 		putc(' ', o->fp);
-		output_fit(o, "SECTOR", SECTOR_WIDTH, 1);
-		fprintf(o->fp, " %*s  DOCUMENTS\n", COUNT_WIDTH, "PROV.");
+		output_fit(o, "SECTOR", w.sector_width, 1);
+		fprintf(o->fp, " %*s %*s%s\n", COUNT_WIDTH, "PROV.", COUNT_WIDTH, "DOCS",
+			kinds_width(&w) > 0 ? "  KINDS" : "");
 		output_style(o, OUTPUT_PLAIN);
 	}
 	rc = store_each_platform(cli->store, show_platform, &w);
