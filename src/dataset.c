@@ -244,6 +244,24 @@ dataset_excerpt_in_text(const char *excerpt, const char *text)
 	return found;
 }
 
+/* Read a text asset (inflating it) into a buffer that ds owns. */
+static int
+keep_text(struct parse *p, const struct asset *a, struct dataset_version *ver)
+{
+	char **grown = realloc(p->ds->texts, (p->ds->ntexts + 1) * sizeof(*grown));
+	char *text;
+
+	if (grown == NULL)
+		return parse_fail(p, "out of memory");
+	p->ds->texts = grown;
+	text = assets_read(a, &ver->len);
+	if (text == NULL)
+		return parse_fail(p, "cannot read '%s' (out of memory, or corrupt)", a->name);
+	p->ds->texts[p->ds->ntexts++] = text;
+	ver->text = text;
+	return 0;
+}
+
 static int
 parse_versions(struct parse *p, json_t *item, const char *where, struct dataset_document *d)
 {
@@ -271,10 +289,10 @@ parse_versions(struct parse *p, json_t *item, const char *where, struct dataset_
 		text = asset_find(p->table, ver->path);
 		if (text == NULL)
 			return parse_fail(p, "%s: no text file '%s'", where, ver->path);
-		if (memchr(text->data, '\0', text->size) != NULL)
+		if (keep_text(p, text, ver) != 0)
+			return -1;
+		if (memchr(ver->text, '\0', ver->len) != NULL)
 			return parse_fail(p, "%s: '%s' holds a NUL byte", where, ver->path);
-		ver->text = text->data;
-		ver->len = text->size;
 		if (digest_sha256_hex(ver->text, ver->len, ver->sha256) != 0)
 			return parse_fail(p, "%s: cannot hash '%s'", where, ver->path);
 	}
@@ -581,5 +599,8 @@ dataset_free(struct dataset *ds)
 	for (i = 0; i < ds->njson; i++)
 		json_decref(ds->json[i]);
 	free(ds->json);
+	for (i = 0; i < ds->ntexts; i++)
+		free(ds->texts[i]);
+	free(ds->texts);
 	free(ds);
 }

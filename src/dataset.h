@@ -8,8 +8,8 @@
  * whitespace normalisation, in the text of the version it cites.  A dataset
  * that fails any check is refused whole.
  *
- * Strings are borrowed from the parsed JSON and the asset table and live as
- * long as the dataset.
+ * Strings are borrowed from the parsed JSON and the texts read from the
+ * asset table, which the dataset owns, and live as long as it.
  */
 #ifndef CLAUSE_DATASET_H
 #define CLAUSE_DATASET_H
@@ -100,6 +100,8 @@ struct dataset {
 	size_t nplatforms;
 	void **json;			/* Parsed files, owned (json_t *). */
 	size_t njson;
+	char **texts;			/* Version texts, inflated, owned. */
+	size_t ntexts;
 };
 
 /* Parse and check the dataset of an asset table (see assets.h).  Returns
