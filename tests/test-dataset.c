@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "assets.h"
 #include "dataset.h"
@@ -422,13 +423,37 @@ static struct dataset *
 parse_small(const char *platform, char *err, size_t errsize)
 {
 	struct asset table[] = {
-		{ "kinds.json", good_kinds, sizeof(good_kinds) - 1 },
-		{ "platforms/p.json", platform, strlen(platform) },
-		{ "regulations.json", good_regulations, sizeof(good_regulations) - 1 },
-		{ "texts/p/terms/2025-01-02.md", text, sizeof(text) - 1 },
-		{ NULL, NULL, 0 },
+		{ "kinds.json", good_kinds, sizeof(good_kinds) - 1, 0 },
+		{ "platforms/p.json", platform, strlen(platform), 0 },
+		{ "regulations.json", good_regulations, sizeof(good_regulations) - 1, 0 },
+		{ "texts/p/terms/2025-01-02.md", text, sizeof(text) - 1, 0 },
+		{ NULL, NULL, 0, 0 },
 	};
 
+	return dataset_parse(table, err, errsize);
+}
+
+/* The same with the text stored deflated, as the build stores texts; with
+ * corrupt set, the deflated bytes are damaged. */
+static struct dataset *
+parse_small_deflated(const char *platform, int corrupt, char *err, size_t errsize)
+{
+	unsigned char packed[512];
+	uLongf packed_len = sizeof(packed);
+	struct asset table[] = {
+		{ "kinds.json", good_kinds, sizeof(good_kinds) - 1, 0 },
+		{ "platforms/p.json", platform, strlen(platform), 0 },
+		{ "regulations.json", good_regulations, sizeof(good_regulations) - 1, 0 },
+		{ "texts/p/terms/2025-01-02.md", NULL, 0, sizeof(text) - 1 },
+		{ NULL, NULL, 0, 0 },
+	};
+
+	assert_int_equal(compress2(packed, &packed_len, (const Bytef *)text, sizeof(text) - 1, 9),
+			 Z_OK);
+	if (corrupt)
+		packed[packed_len / 2] ^= 0x5a;
+	table[3].data = (const char *)packed;
+	table[3].size = packed_len;
 	return dataset_parse(table, err, errsize);
 }
 
@@ -473,6 +498,19 @@ test_bad_datasets_are_refused(void **state)
 			     "2025-01-02", "no text file 'texts/p/terms/missing.md'");
 	assert_small_refused("binding arbitration", "arbitration", "texts/p/terms/2025-01-02.md",
 			     "2024-12-31", "has no version '2024-12-31'");
+
+	/* Deflated texts read the same; damaged ones are an error. */
+	json = platform_json("All disputes go to binding arbitration.", "arbitration",
+			     "texts/p/terms/2025-01-02.md", "2025-01-02");
+	ds = parse_small_deflated(json, 0, err, sizeof(err));
+	if (ds == NULL)
+		fail_msg("deflated text: %s", err);
+	assert_string_equal(ds->platforms[0].documents[0].versions[0].text, text);
+	dataset_free(ds);
+	ds = parse_small_deflated(json, 1, err, sizeof(err));
+	assert_null(ds);
+	assert_non_null(strstr(err, "cannot read 'texts/p/terms/2025-01-02.md'"));
+	free(json);
 
 	ds = parse_small("{\"slug\": \"p\",", err, sizeof(err));
 	assert_null(ds);
