@@ -322,3 +322,15 @@ cli_json_list(const char *key, json_t **list)
 	}
 	return root;
 }
+
+int
+cli_is_severity(const char *s)
+{
+	static const char *const severities[] = { "high", "medium", "low", "favourable", NULL };
+	size_t i;
+
+	for (i = 0; severities[i] != NULL; i++)
+		if (strcmp(s, severities[i]) == 0)
+			return 1;
+	return 0;
+}

@@ -111,6 +111,9 @@ int cli_json_append(json_t *array, json_t *value);
 /* The date part (YYYY-MM-DD) of a stored timestamp, "" for NULL. */
 void cli_date(const char *timestamp, char out[11]);
 
+/* Whether s names a severity: high, medium, low or favourable. */
+int cli_is_severity(const char *s);
+
 /* Parse a positive integer option; returns -1 when not one. */
 long cli_positive(const char *s);
 

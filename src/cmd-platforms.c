@@ -44,6 +44,8 @@ add_document(const struct store_document *d, void *ctx)
 #define NAME_MAX 26
 #define SECTOR_MAX 20
 #define COUNT_WIDTH 5
+/* The per-severity counts: " HI MED LOW FAV". */
+#define SEVERITY_WIDTH 16
 
 static int
 widen(int current, const char *s, int max)
@@ -66,23 +68,44 @@ measure_platform(const struct store_platform *p, void *ctx)
 	return 0;
 }
 
-/* Narrow the widest text column until a row fits the output's width. */
+/* Make a row fit the output's width: narrow the name and sector columns,
+ * then drop the sector, then narrow the name and at last the slug (the one
+ * a user types, so the last to lose characters). */
 static void
 fit_columns(struct platforms_walk *w)
 {
-	int room = w->cli->out.width - (2 * COUNT_WIDTH + 4);
+	int room = w->cli->out.width - (2 * COUNT_WIDTH + SEVERITY_WIDTH + 3);
 
-	while (w->slug_width + w->name_width + w->sector_width > room) {
-		int *widest = &w->slug_width;
-
-		if (w->name_width > *widest)
-			widest = &w->name_width;
-		if (w->sector_width > *widest)
-			widest = &w->sector_width;
-		if (*widest <= 6)
+	while (w->slug_width + w->name_width + (w->sector_width > 0 ? w->sector_width + 1 : 0)
+	       > room) {
+		if (w->name_width > 16 && w->name_width >= w->sector_width)
+			w->name_width--;
+		else if (w->sector_width > 12)
+			w->sector_width--;
+		else if (w->sector_width > 0)
+			w->sector_width = 0;
+		else if (w->name_width > 10)
+			w->name_width--;
+		else if (w->slug_width > 8)
+			w->slug_width--;
+		else
 			break;
-		(*widest)--;
 	}
+}
+
+/* One severity's count, in its colour (blank when 0, to let the others
+ * stand out). */
+static void
+severity_count(struct output *o, enum output_style style, int width, int n)
+{
+	putc(' ', o->fp);
+	if (n == 0) {
+		output_spaces(o, width);
+		return;
+	}
+	output_style(o, style);
+	fprintf(o->fp, "%*d", width, n);
+	output_style(o, OUTPUT_PLAIN);
 }
 
 /* Room left for the list of document kinds, or 0 when too little. */
@@ -90,7 +113,8 @@ static int
 kinds_width(const struct platforms_walk *w)
 {
 	int rest = w->cli->out.width
-		   - (w->slug_width + w->name_width + w->sector_width + 2 * COUNT_WIDTH + 6);
+		   - (w->slug_width + w->name_width + (w->sector_width > 0 ? w->sector_width + 1 : 0)
+		      + 2 * COUNT_WIDTH + SEVERITY_WIDTH + 5);
 
 	return rest >= 12 ? rest : 0;
 }
@@ -120,6 +144,9 @@ show_platform(const struct store_platform *p, void *ctx)
 		json_object_set_new(obj, "sector", cli_json_string(p->sector));
 		json_object_set_new(obj, "homepage", cli_json_string(p->homepage));
 		json_object_set_new(obj, "provisions", json_integer(p->provisions));
+		json_object_set_new(obj, "severity",
+				    json_pack("{s:i, s:i, s:i, s:i}", "high", p->high, "medium",
+					      p->medium, "low", p->low, "favourable", p->favourable));
 		json_object_set_new(obj, "documents", dw.list);
 		if (cli_json_append(w->list, obj) != 0)
 			return CLI_WALK_NOMEM;
@@ -132,9 +159,16 @@ show_platform(const struct store_platform *p, void *ctx)
 	output_style(o, OUTPUT_HEADING);
 	output_fit(o, p->name, w->name_width, 1);
 	output_style(o, OUTPUT_PLAIN);
-	putc(' ', o->fp);
-	output_fit(o, p->sector, w->sector_width, 1);
-	fprintf(o->fp, " %*d %*d", COUNT_WIDTH, p->provisions, COUNT_WIDTH, p->documents);
+	if (w->sector_width > 0) {
+		putc(' ', o->fp);
+		output_fit(o, p->sector, w->sector_width, 1);
+	}
+	fprintf(o->fp, " %*d", COUNT_WIDTH, p->provisions);
+	severity_count(o, OUTPUT_SEVERITY_HIGH, 3, p->high);
+	severity_count(o, OUTPUT_SEVERITY_MEDIUM, 3, p->medium);
+	severity_count(o, OUTPUT_SEVERITY_LOW, 3, p->low);
+	severity_count(o, OUTPUT_SEVERITY_FAVOURABLE, 3, p->favourable);
+	fprintf(o->fp, " %*d", COUNT_WIDTH, p->documents);
 	rest = kinds_width(w);
 	if (rest > 0) {
 		fputs("  ", o->fp);
@@ -176,9 +210,11 @@ platforms_run(struct cli *cli, int argc, char **argv)
 		output_fit(o, "PLATFORM", w.slug_width, 1);
 		putc(' ', o->fp);
 		output_fit(o, "NAME", w.name_width, 1);
-		putc(' ', o->fp);
-		output_fit(o, "SECTOR", w.sector_width, 1);
-		fprintf(o->fp, " %*s %*s%s\n", COUNT_WIDTH, "PROV.", COUNT_WIDTH, "DOCS",
+		if (w.sector_width > 0) {
+			putc(' ', o->fp);
+			output_fit(o, "SECTOR", w.sector_width, 1);
+		}
+		fprintf(o->fp, " %*s  HI MED LOW FAV %*s%s\n", COUNT_WIDTH, "PROV.", COUNT_WIDTH, "DOCS",
 			kinds_width(&w) > 0 ? "  KINDS" : "");
 		output_style(o, OUTPUT_PLAIN);
 	}

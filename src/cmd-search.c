@@ -123,20 +123,24 @@ search_run(struct cli *cli, int argc, char **argv)
 		{ "platform", required_argument, NULL, 'p' },
 		{ "type", required_argument, NULL, 't' },
 		{ "kind", required_argument, NULL, 't' },
+		{ "severity", required_argument, NULL, 's' },
 		{ "limit", required_argument, NULL, 'n' },
 		CLI_COMMON_OPTIONS
 	};
 	struct store_provision_filter filter = { 0 };
 	struct search_walk w = { .cli = cli };
 	struct query q = { 0 };
-	const char *platform = NULL, *kind = NULL;
+	const char *platform = NULL, *kind = NULL, *severity = NULL;
 	char err[512], *text = NULL;
 	json_t *root = NULL;
 	long limit = 20;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "hp:t:n:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hp:t:s:n:", options, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			severity = optarg;
+			break;
 		case 'p':
 			platform = optarg;
 			break;
@@ -164,7 +168,8 @@ search_run(struct cli *cli, int argc, char **argv)
 		rc = cli_error(cli, CLI_EXIT_USAGE, "%s", err);
 		goto out;
 	}
-	if ((platform != NULL && q.platform != NULL) || (kind != NULL && q.kind != NULL)) {
+	if ((platform != NULL && q.platform != NULL) || (kind != NULL && q.kind != NULL)
+	    || (severity != NULL && q.severity != NULL)) {
 		rc = cli_error(cli, CLI_EXIT_USAGE, "a filter is given both as an option and in '%s'",
 			       text);
 		goto out;
@@ -173,6 +178,14 @@ search_run(struct cli *cli, int argc, char **argv)
 		platform = q.platform;
 	if (kind == NULL)
 		kind = q.kind;
+	if (severity == NULL)
+		severity = q.severity;
+	if (severity != NULL && !cli_is_severity(severity)) {
+		rc = cli_error(cli, CLI_EXIT_USAGE,
+			       "no severity '%s' (high, medium, low or favourable)", severity);
+		goto out;
+	}
+	filter.severity = severity;
 	if (q.match == NULL) {
 		rc = cli_error(cli, CLI_EXIT_USAGE, "nothing to search for in '%s' but filters",
 			       text);
@@ -224,7 +237,7 @@ out:
 
 const struct cli_command cmd_search = {
 	.name = "search",
-	.args = "QUERY [--platform P] [--type KIND] [--limit N]",
-	.summary = "search every provision (\"phrases\", prefix*, OR, NOT, platform:, kind:)",
+	.args = "QUERY [--platform P] [--type KIND] [--severity S] [--limit N]",
+	.summary = "search every provision (\"phrases\", prefix*, OR, NOT, platform:, kind:, severity:)",
 	.run = search_run,
 };

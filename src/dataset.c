@@ -320,8 +320,8 @@ parse_documents(struct parse *p, json_t *root, struct dataset_platform *pl)
 		if (get_string(p, item, "title", where, 0, &d->title)
 		    || get_string(p, item, "url", where, 0, &d->url))
 			return -1;
-		if (strncmp(d->url, "https://", 8) != 0 && strncmp(d->url, "http://", 7) != 0)
-			return parse_fail(p, "%s: url '%s' is not http or https", where, d->url);
+		if (strncmp(d->url, "https://", 8) != 0)
+			return parse_fail(p, "%s: url '%s' is not https", where, d->url);
 		decl = json_object_get(item, "declaration");
 		if (decl != NULL) {
 			if (!json_is_object(decl))
@@ -455,17 +455,25 @@ parse_provisions(struct parse *p, json_t *root, struct dataset_platform *pl, siz
 		if (!is_severity(pv->severity))
 			return parse_fail(p, "provision '%s': bad severity '%s'", pv->key,
 					  pv->severity);
+		if (pv->nregulations == 0 && !json_is_string(json_object_get(item, "no_regulation")))
+			return parse_fail(p, "provision '%s': names no regulation and no "
+					  "'no_regulation' reason", pv->key);
 		if (place_provision(p, pl, pv, date, bases[pv->document]))
 			return -1;
-		/* Keys are unique over the whole dataset. */
+		/* Keys and excerpts are unique over the whole dataset. */
 		for (k = 0; k <= (size_t)(pl - p->ds->platforms); k++) {
 			const struct dataset_platform *other = &p->ds->platforms[k];
 			size_t upto = other == pl ? i : other->nprovisions;
 
-			for (j = 0; j < upto; j++)
+			for (j = 0; j < upto; j++) {
 				if (strcmp(other->provisions[j].key, pv->key) == 0)
 					return parse_fail(p, "provision key '%s' appears twice",
 							  pv->key);
+				if (strcmp(other->provisions[j].excerpt, pv->excerpt) == 0)
+					return parse_fail(p, "provisions '%s' and '%s' share an "
+							  "excerpt", other->provisions[j].key,
+							  pv->key);
+			}
 		}
 	}
 	return 0;
@@ -570,6 +578,34 @@ dataset_parse(const struct asset *table, char *err, size_t errsize)
 error:
 	dataset_free(p.ds);
 	return NULL;
+}
+
+int
+dataset_about(const struct asset *table, char *version, size_t versionsize, char *date,
+	      size_t datesize, char *err, size_t errsize)
+{
+	const struct asset *a = asset_find(table, "dataset.json");
+	json_error_t jerr;
+	json_t *root;
+	const char *v, *d;
+
+	if (a == NULL) {
+		snprintf(err, errsize, "dataset: dataset.json: missing");
+		return -1;
+	}
+	root = json_loadb(a->data, a->size, 0, &jerr);
+	v = json_string_value(json_object_get(root, "version"));
+	d = json_string_value(json_object_get(root, "date"));
+	if (v == NULL || d == NULL) {
+		snprintf(err, errsize, "dataset: dataset.json: %s",
+			 root == NULL ? jerr.text : "'version' and 'date' must be strings");
+		json_decref(root);
+		return -1;
+	}
+	snprintf(version, versionsize, "%s", v);
+	snprintf(date, datesize, "%s", d);
+	json_decref(root);
+	return 0;
 }
 
 void

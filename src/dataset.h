@@ -108,6 +108,11 @@ struct dataset {
  * NULL with a one-line reason naming the file and the entry in err. */
 struct dataset *dataset_parse(const struct asset *table, char *err, size_t errsize);
 
+/* The embedded dataset's version and date (from dataset.json), copied into
+ * version and date.  Returns 0, or -1 with a reason in err. */
+int dataset_about(const struct asset *table, char *version, size_t versionsize, char *date,
+		  size_t datesize, char *err, size_t errsize);
+
 /* NULL is a harmless no-op. */
 void dataset_free(struct dataset *ds);
 

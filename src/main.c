@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
 #include "cli.h"
+#include "dataset.h"
 #include "config.h"
 #include "store.h"
 
@@ -52,6 +54,22 @@ usage(FILE *fp)
 		"What clause shows is a reading of what a document states, not legal advice.\n");
 }
 
+/* The program's version, and the embedded dataset's version and date. */
+static int
+print_version(void)
+{
+	char version[64], date[64], err[256];
+
+	printf("clause %s\n", PACKAGE_VERSION);
+	if (dataset_about(assets_table(), version, sizeof(version), date, sizeof(date), err,
+			  sizeof(err)) != 0) {
+		fprintf(stderr, "clause: embedded %s\n", err);
+		return CLI_EXIT_DATA;
+	}
+	printf("dataset %s (%s)\n", version, date);
+	return CLI_EXIT_OK;
+}
+
 static const struct cli_command *
 find_command(const char *name)
 {
@@ -83,8 +101,7 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
 		switch (c) {
 		case 'V':
-			printf("clause %s\n", PACKAGE_VERSION);
-			return CLI_EXIT_OK;
+			return print_version();
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;

@@ -186,6 +186,8 @@ parser_word(struct query_parser *qp, struct query *q)
 		return parser_filter(qp, "kind", start + 5, &q->kind);
 	if (n >= 5 && strncasecmp(start, "type:", 5) == 0)
 		return parser_filter(qp, "kind", start + 5, &q->kind);
+	if (n >= 9 && strncasecmp(start, "severity:", 9) == 0)
+		return parser_filter(qp, "severity", start + 9, &q->severity);
 	for (i = 0; operators[i] != NULL; i++)
 		if (n == strlen(operators[i]) && strncmp(start, operators[i], n) == 0)
 			return parser_operator(qp, operators[i]);
@@ -240,7 +242,8 @@ query_parse(const char *input, struct query *q, char *err, size_t errsize)
 		rc = parser_fail(&qp, "'%s' needs a term after it in %s", qp.last_operator, input);
 	if (rc == 0 && qp.depth > 0)
 		rc = parser_fail(&qp, "unmatched '(' in %s", input);
-	if (rc == 0 && qp.out == NULL && q->platform == NULL && q->kind == NULL)
+	if (rc == 0 && qp.out == NULL && q->platform == NULL && q->kind == NULL
+	    && q->severity == NULL)
 		rc = parser_fail(&qp, "nothing to search for in '%s'", input);
 	if (rc != 0) {
 		free(qp.out);
@@ -257,5 +260,6 @@ query_free(struct query *q)
 	free(q->match);
 	free(q->platform);
 	free(q->kind);
+	free(q->severity);
 	memset(q, 0, sizeof(*q));
 }

@@ -21,6 +21,10 @@ row_platform(sqlite3_stmt *s, struct store_platform *p)
 	p->homepage = store_column_text(s, 5);
 	p->documents = sqlite3_column_int(s, 6);
 	p->provisions = sqlite3_column_int(s, 7);
+	p->high = sqlite3_column_int(s, 8);
+	p->medium = sqlite3_column_int(s, 9);
+	p->low = sqlite3_column_int(s, 10);
+	p->favourable = sqlite3_column_int(s, 11);
 }
 
 static void
@@ -185,8 +189,8 @@ store_find_platform(struct store *st, const char *text,
 	store_bind_text(stmt, 1, text);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE
-	    || (rc == SQLITE_ROW && sqlite3_column_int(stmt, 8) == 2
-		&& sqlite3_column_int(stmt, 9) > 1)) {
+	    || (rc == SQLITE_ROW && sqlite3_column_int(stmt, 12) == 2
+		&& sqlite3_column_int(stmt, 13) > 1)) {
 		/* No platform, or only prefixes that several platforms share: an
 		 * exact slug or name always wins over a prefix. */
 		snprintf(st->errmsg, sizeof(st->errmsg), "%s platform '%s'",
@@ -234,13 +238,14 @@ store_each_document(struct store *st, int64_t platform_id,
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, "cannot list documents");
 }
 
-/* Bind a filter's platform and kind to parameters ?2 and ?3, as both
- * STMT_PROVISION_LIST and STMT_SEARCH take them. */
+/* Bind a filter's platform, kind and severity to parameters ?2, ?3 and ?5,
+ * as both STMT_PROVISION_LIST and STMT_SEARCH take them. */
 static void
 bind_filter(sqlite3_stmt *stmt, const struct store_provision_filter *f)
 {
 	sqlite3_bind_int64(stmt, 2, f != NULL ? f->platform_id : 0);
 	store_bind_text(stmt, 3, f != NULL ? f->kind : NULL);
+	store_bind_text(stmt, 5, f != NULL ? f->severity : NULL);
 }
 
 int

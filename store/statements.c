@@ -20,11 +20,19 @@
 	" LEFT JOIN version lv ON lv.id = p.last_version" \
 	" LEFT JOIN version fv ON fv.id = p.first_version"
 
+/* The columns of struct store_platform, from PLATFORM_FROM. */
 #define PLATFORM_COLUMNS \
 	"pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage," \
 	" (SELECT count(*) FROM document d WHERE d.platform_id = pl.id)," \
-	" (SELECT count(*) FROM provision p JOIN document d ON d.id = p.document_id" \
-	"  WHERE d.platform_id = pl.id)"
+	" coalesce(ps.n, 0), coalesce(ps.high, 0), coalesce(ps.medium, 0)," \
+	" coalesce(ps.low, 0), coalesce(ps.favourable, 0)"
+#define PLATFORM_FROM \
+	" FROM platform pl LEFT JOIN" \
+	" (SELECT d.platform_id AS platform_id, count(*) AS n," \
+	"         sum(p.severity = 'high') AS high, sum(p.severity = 'medium') AS medium," \
+	"         sum(p.severity = 'low') AS low, sum(p.severity = 'favourable') AS favourable" \
+	"  FROM provision p JOIN document d ON d.id = p.document_id" \
+	"  GROUP BY d.platform_id) ps ON ps.platform_id = pl.id"
 
 #define REGULATION_COLUMNS \
 	"r.id, r.slug, r.framework, r.article, r.title, r.jurisdiction, r.authority," \
@@ -108,7 +116,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"DELETE FROM provision WHERE origin = 'curated' AND key IS NOT NULL"
 		" AND key NOT IN (SELECT key FROM temp.dataset_keys)",
 	[STMT_PLATFORM_LIST] =
-		"SELECT " PLATFORM_COLUMNS " FROM platform pl ORDER BY pl.name COLLATE NOCASE",
+		"SELECT " PLATFORM_COLUMNS PLATFORM_FROM " ORDER BY pl.name COLLATE NOCASE",
 	/* Exact slug, then exact name, then a prefix of either: ranked so that
 	 * the caller can tell a single answer from an ambiguous one. */
 	[STMT_PLATFORM_FIND] =
@@ -117,7 +125,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"      WHEN pl.name = ?1 COLLATE NOCASE OR pl.slug = lower(?1) THEN 1"
 		"      ELSE 2 END AS rank,"
 		" count(*) OVER () AS matches"
-		" FROM platform pl"
+		PLATFORM_FROM
 		" WHERE pl.slug = ?1 OR pl.name = ?1 COLLATE NOCASE OR pl.slug = lower(?1)"
 		"    OR substr(pl.slug, 1, length(?1)) = lower(?1)"
 		"    OR lower(substr(pl.name, 1, length(?1))) = lower(?1)"
@@ -131,7 +139,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_PROVISION_LIST] =
 		"SELECT " PROVISION_COLUMNS PROVISION_JOINS
 		" WHERE (?1 = 0 OR p.id = ?1) AND (?2 = 0 OR pl.id = ?2)"
-		"   AND (?3 IS NULL OR t.slug = ?3)"
+		"   AND (?3 IS NULL OR t.slug = ?3) AND (?5 IS NULL OR p.severity = ?5)"
 		" ORDER BY pl.name COLLATE NOCASE, d.kind, t.slug, p.id",
 	[STMT_PROVISION_REGULATIONS] =
 		"SELECT " REGULATION_COLUMNS ", pr.why, 'provision'"
@@ -167,7 +175,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 		" LEFT JOIN version lv ON lv.id = p.last_version"
 		" LEFT JOIN version fv ON fv.id = p.first_version"
 		" WHERE provision_fts MATCH ?1 AND (?2 = 0 OR pl.id = ?2)"
-		"   AND (?3 IS NULL OR t.slug = ?3)"
+		"   AND (?3 IS NULL OR t.slug = ?3) AND (?5 IS NULL OR p.severity = ?5)"
 		" ORDER BY bm25(provision_fts, 4.0, 3.0, 2.0, 1.0, 1.0) LIMIT ?4",
 };
 

@@ -123,6 +123,10 @@ struct store_platform {
 	const char *homepage;
 	int documents;		/* Documents tracked. */
 	int provisions;		/* Provisions over all its documents. */
+	int high;		/* Of those, how many of each severity. */
+	int medium;
+	int low;
+	int favourable;
 };
 int store_each_platform(struct store *st,
 			int (*cb)(const struct store_platform *, void *), void *ctx);
@@ -173,6 +177,7 @@ struct store_provision_filter {
 	int64_t id;		/* One provision, or 0. */
 	int64_t platform_id;	/* One platform, or 0. */
 	const char *kind;	/* One kind's slug, or NULL. */
+	const char *severity;	/* high, medium, low or favourable, or NULL. */
 };
 /* Provisions matching every set field of f, by platform, document, kind. */
 int store_each_provision(struct store *st, const struct store_provision_filter *f,
@@ -228,7 +233,7 @@ struct store_hit {
 #define STORE_MARK_END "\xee\x80\x81"	/* U+E001 */
 
 /* Full-text search: match is an FTS5 expression (see src/query.h), best
- * first; f may narrow by platform and kind (its id is ignored); at most
+ * first; f may narrow by platform, kind and severity (its id is ignored); at most
  * limit hits.  STORE_BAD_QUERY when the index refuses the expression. */
 int store_search(struct store *st, const char *match, const struct store_provision_filter *f,
 		 int limit, int (*cb)(const struct store_hit *, void *), void *ctx);

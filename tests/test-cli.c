@@ -144,6 +144,17 @@ test_platforms(void **state)
 	assert_non_null(find_by(docs, "kind", "privacy"));
 	assert_true(json_integer_value(json_object_get(find_by(docs, "kind", "terms"), "versions"))
 		    >= 2);
+	/* The counts per severity add up to the provisions. */
+	{
+		json_t *sev = json_object_get(claude, "severity");
+
+		assert_int_equal(json_integer_value(json_object_get(sev, "high"))
+				 + json_integer_value(json_object_get(sev, "medium"))
+				 + json_integer_value(json_object_get(sev, "low"))
+				 + json_integer_value(json_object_get(sev, "favourable")),
+				 json_integer_value(json_object_get(claude, "provisions")));
+		assert_true(json_integer_value(json_object_get(sev, "high")) >= 1);
+	}
 	json_decref(root);
 }
 
@@ -336,6 +347,21 @@ test_search(void **state)
 				    "feedback-licence");
 	json_decref(root);
 
+	/* Severity, as an option and in the query. */
+	root = run_json(0, (const char *[]){ "search", "data", "--severity", "high", NULL });
+	hits = json_object_get(root, "hits");
+	assert_true(json_array_size(hits) >= 1);
+	json_array_foreach(hits, i, hit)
+		assert_string_equal(json_string_value(json_object_get(hit, "severity")), "high");
+	json_decref(root);
+	root = run_json(0, (const char *[]){ "search", "severity:favourable", "data", NULL });
+	hits = json_object_get(root, "hits");
+	assert_true(json_array_size(hits) >= 1);
+	json_array_foreach(hits, i, hit)
+		assert_string_equal(json_string_value(json_object_get(hit, "severity")),
+				    "favourable");
+	json_decref(root);
+
 	root = run_json(1, (const char *[]){ "search", "zzqxjv", NULL });
 	assert_int_equal(json_array_size(json_object_get(root, "hits")), 0);
 	json_decref(root);
@@ -353,6 +379,8 @@ test_search_errors(void **state)
 	assert_error(2, "--limit wants a positive number",
 		     (const char *[]){ "search", "data", "--limit", "0", NULL });
 	assert_error(1, "no provision matches 'zzqxjv'", (const char *[]){ "search", "zzqxjv", NULL });
+	assert_error(2, "no severity 'dire'",
+		     (const char *[]){ "search", "data", "--severity", "dire", NULL });
 }
 
 static void
@@ -430,6 +458,10 @@ test_usage(void **state)
 	run(&r, 0, NULL, (const char *[]){ "--help", NULL });
 	assert_non_null(strstr(r.out, "usage: clause"));
 	assert_non_null(strstr(r.out, "compare"));
+	test_run_free(&r);
+	run(&r, 0, NULL, (const char *[]){ "--version", NULL });
+	assert_true(strncmp(r.out, "clause ", 7) == 0);
+	assert_non_null(strstr(r.out, "\ndataset 20"));
 	test_run_free(&r);
 	run(&r, 0, NULL, (const char *[]){ "search", "--help", NULL });
 	assert_non_null(strstr(r.out, "usage: clause search QUERY"));

@@ -414,7 +414,8 @@ platform_json(const char *excerpt, const char *kind, const char *text_path, cons
 		 " \"provisions\": [{\"key\": \"p/terms/arbitration\", \"document\": \"terms\","
 		 " \"version\": \"%s\", \"kind\": \"%s\", \"excerpt\": \"%s\", \"headline\": \"H\","
 		 " \"analysis\": \"A\", \"impact\": \"I\", \"action\": \"Ac\", \"severity\": \"high\","
-		 " \"severity_reason\": \"R\"}]}", text_path, date, kind, excerpt);
+		 " \"severity_reason\": \"R\", \"regulations\": [{\"regulation\": \"r1\","
+		 " \"why\": \"W\"}]}]}", text_path, date, kind, excerpt);
 	return s;
 }
 
@@ -472,6 +473,29 @@ assert_small_refused(const char *excerpt, const char *kind, const char *path, co
 	free(json);
 }
 
+/* Parse json with the first 'from' replaced by 'to'; it must be refused
+ * with message. */
+static void
+assert_refused_json(const char *json, const char *from, const char *to, const char *message)
+{
+	const char *at = strstr(json, from);
+	char *edited, err[512] = "";
+	struct dataset *ds;
+	size_t n;
+
+	assert_non_null(at);
+	n = strlen(json) - strlen(from) + strlen(to) + 1;
+	edited = malloc(n);
+	assert_non_null(edited);
+	snprintf(edited, n, "%.*s%s%s", (int)(at - json), json, to, at + strlen(from));
+	ds = parse_small(edited, err, sizeof(err));
+	if (ds != NULL)
+		fail_msg("accepted; wanted: %s", message);
+	if (strstr(err, message) == NULL)
+		fail_msg("message '%s' lacks '%s'", err, message);
+	free(edited);
+}
+
 static void
 test_bad_datasets_are_refused(void **state)
 {
@@ -510,6 +534,22 @@ test_bad_datasets_are_refused(void **state)
 	ds = parse_small_deflated(json, 1, err, sizeof(err));
 	assert_null(ds);
 	assert_non_null(strstr(err, "cannot read 'texts/p/terms/2025-01-02.md'"));
+	free(json);
+
+	/* A document not served over https; a provision that names no law and
+	 * says not why; two provisions with one excerpt. */
+	json = platform_json("binding arbitration", "arbitration", "texts/p/terms/2025-01-02.md",
+			     "2025-01-02");
+	assert_refused_json(json, "https://p.test/t", "http://p.test/t",
+			    "url 'http://p.test/t' is not https");
+	assert_refused_json(json, ", \"regulations\": [{\"regulation\": \"r1\", \"why\": \"W\"}]",
+			    "", "names no regulation and no 'no_regulation' reason");
+	assert_refused_json(json, "\"W\"}]}]}", "\"W\"}]}, {\"key\": \"p/terms/arbitration-2\", \"document\": \"terms\","
+			    " \"version\": \"2025-01-02\", \"kind\": \"arbitration\", \"excerpt\":"
+			    " \"binding arbitration\", \"headline\": \"H\", \"analysis\": \"A\","
+			    " \"impact\": \"I\", \"action\": \"Ac\", \"severity\": \"low\","
+			    " \"severity_reason\": \"R\", \"no_regulation\": \"none applies\"}]}",
+			    "provisions 'p/terms/arbitration' and 'p/terms/arbitration-2' share an excerpt");
 	free(json);
 
 	ds = parse_small("{\"slug\": \"p\",", err, sizeof(err));

@@ -105,6 +105,12 @@ test_filters(void **state)
 	assert_string_equal(q.kind, "feedback-licence");
 	assert_string_equal(q.platform, "le chat");
 	query_free(&q);
+
+	assert_int_equal(query_parse("severity:high opt", &q, err, sizeof(err)), 0);
+	assert_string_equal(q.severity, "high");
+	assert_string_equal(q.match, "\"opt\"");
+	query_free(&q);
+	assert_null(q.severity);
 }
 
 static void
