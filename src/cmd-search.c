@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "marks.h"
 #include "query.h"
 #include "store.h"
 
@@ -16,15 +17,27 @@ struct search_walk {
 	int count;
 };
 
+/* Code points in the first n bytes of s. */
+static long long
+code_points(const char *s, size_t n)
+{
+	long long count = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		count += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return count;
+}
+
 /* The snippet without its match markers, and the [start, end) offsets of
  * each match in code points, as a script reading JSON counts them. */
 static json_t *
 json_snippet(const char *snippet, json_t **highlights)
 {
-	size_t mark = strlen(STORE_MARK_START), n = strlen(snippet), in = 0, out = 0;
-	long long chars = 0, start = -1;
-	char *plain = malloc(n + 1);
+	struct marks marks;
+	char *plain = strdup(snippet);
 	json_t *text;
+	size_t i;
 
 	*highlights = json_array();
 	if (plain == NULL || *highlights == NULL) {
@@ -33,26 +46,13 @@ json_snippet(const char *snippet, json_t **highlights)
 		*highlights = NULL;
 		return NULL;
 	}
-	while (in < n) {
-		if (n - in >= mark && memcmp(snippet + in, STORE_MARK_START, mark) == 0) {
-			start = chars;
-			in += mark;
-			continue;
-		}
-		if (n - in >= mark && memcmp(snippet + in, STORE_MARK_END, mark) == 0) {
-			if (start >= 0)
-				json_array_append_new(*highlights,
-						      json_pack("[I,I]", start, chars));
-			start = -1;
-			in += mark;
-			continue;
-		}
-		if (((unsigned char)snippet[in] & 0xc0) != 0x80)
-			chars++;
-		plain[out++] = snippet[in++];
-	}
-	plain[out] = '\0';
+	marks_strip(plain, strlen(plain), &marks);
+	for (i = 0; i + 1 < marks.n; i += 2)
+		json_array_append_new(*highlights,
+				      json_pack("[I,I]", code_points(plain, marks.at[i]),
+						code_points(plain, marks.at[i + 1])));
 	text = cli_json_string(plain);
+	marks_free(&marks);
 	free(plain);
 	return text;
 }

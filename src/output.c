@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "marks.h"
 #include "output.h"
 #include "sanitize.h"
 #include "store.h"
@@ -111,50 +112,12 @@ output_fit(struct output *o, const char *s, int width, int pad)
 	free(clean);
 }
 
-/* Remove the match markers from s in place and record where each match
- * starts and ends (byte offsets in the result) in *ranges (pairs). */
-static size_t
-strip_marks(char *s, size_t len, size_t **ranges)
-{
-	size_t mark = strlen(STORE_MARK_START), in, out = 0, n = 0;
-
-	*ranges = NULL;
-	for (in = 0; in < len;) {
-		int start = len - in >= mark && memcmp(s + in, STORE_MARK_START, mark) == 0;
-		int end = len - in >= mark && memcmp(s + in, STORE_MARK_END, mark) == 0;
-
-		if (start || end) {
-			size_t *grown = realloc(*ranges, (n + 1) * sizeof(**ranges));
-
-			if (grown != NULL) {
-				*ranges = grown;
-				(*ranges)[n++] = out;
-			}
-			in += mark;
-			continue;
-		}
-		s[out++] = s[in++];
-	}
-	s[out] = '\0';
-	return n;
-}
-
-/* Whether byte offset at is inside a match. */
-static int
-in_match(const size_t *ranges, size_t n, size_t at)
-{
-	size_t i, marks = 0;
-
-	for (i = 0; i < n && ranges[i] <= at; i++)
-		marks++;
-	return marks % 2 == 1;
-}
-
 void
 output_wrapped(struct output *o, const char *s, int indent, int width)
 {
 	struct text_line *lines = NULL;
-	size_t len, *ranges = NULL, nranges, b;
+	struct marks marks;
+	size_t len, b;
 	char *clean;
 	int n, i;
 
@@ -165,15 +128,14 @@ output_wrapped(struct output *o, const char *s, int indent, int width)
 	clean = sanitize_text(s, strlen(s), SANITIZE_KEEP_NEWLINES, &len);
 	if (clean == NULL)
 		return;
-	nranges = strip_marks(clean, len, &ranges);
-	len = strlen(clean);
+	len = marks_strip(clean, len, &marks);
 	n = text_wrap(clean, len, width - indent, &lines);
 	for (i = 0; i < n; i++) {
 		int matching = 0;
 
 		output_spaces(o, lines[i].len > 0 ? indent : 0);
 		for (b = lines[i].start; b < lines[i].start + lines[i].len; b++) {
-			int want = in_match(ranges, nranges, b);
+			int want = marks_inside(&marks, b);
 
 			if (want != matching) {
 				output_style(o, want ? OUTPUT_MATCH : OUTPUT_PLAIN);
@@ -186,6 +148,6 @@ output_wrapped(struct output *o, const char *s, int indent, int width)
 		putc('\n', o->fp);
 	}
 	free(lines);
-	free(ranges);
+	marks_free(&marks);
 	free(clean);
 }
