@@ -99,6 +99,39 @@ test_embedded_dataset_parses(void **state)
 
 /* Every excerpt, checked again here, independently of the parser's own
  * check: it occurs in the text of the version it cites. */
+/* The dataset's promised size: 40+ platforms, 300+ provisions, 5+ per
+ * platform, 25+ kinds each on 5+ platforms, 30+ regulations. */
+static void
+test_dataset_is_full(void **state)
+{
+	struct dataset *ds = parse_embedded();
+	size_t i, j, k, total = 0;
+
+	(void)state;
+	assert_true(ds->nplatforms >= 40);
+	assert_true(ds->nkinds >= 25);
+	assert_true(ds->nregulations >= 30);
+	for (i = 0; i < ds->nplatforms; i++)
+		total += ds->platforms[i].nprovisions;
+	if (total < 300)
+		fail_msg("%zu provisions (want 300 or more)", total);
+	for (k = 0; k < ds->nkinds; k++) {
+		size_t platforms = 0;
+
+		for (i = 0; i < ds->nplatforms; i++)
+			for (j = 0; j < ds->platforms[i].nprovisions; j++)
+				if (strcmp(ds->platforms[i].provisions[j].kind, ds->kinds[k].slug)
+				    == 0) {
+					platforms++;
+					break;
+				}
+		if (platforms < 5)
+			fail_msg("kind '%s' is on %zu platforms (want 5 or more)", ds->kinds[k].slug,
+				 platforms);
+	}
+	dataset_free(ds);
+}
+
 static void
 test_every_excerpt_is_verbatim(void **state)
 {
@@ -562,6 +595,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_embedded_dataset_parses),
+		cmocka_unit_test(test_dataset_is_full),
 		cmocka_unit_test(test_every_excerpt_is_verbatim),
 		cmocka_unit_test(test_seed_provisions_are_there),
 		cmocka_unit_test(test_texts_come_from_the_corpus),
