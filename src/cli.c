@@ -106,7 +106,7 @@ cli_store(struct cli *cli)
 		return NULL;
 	}
 	cli->store = store_open(path, err, sizeof(err));
-	free(path);
+	cli->db_path = path;
 	if (cli->store == NULL) {
 		cli_error(cli, 0, "%s", err);
 		return NULL;

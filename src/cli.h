@@ -32,6 +32,7 @@ struct cli {
 	int json;			/* --json. */
 	struct output out;		/* Standard output. */
 	struct store *store;		/* Opened by cli_store(). */
+	char *db_path;			/* Its path, set by cli_store(); owned. */
 };
 
 struct cli_command {

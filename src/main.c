@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "assets.h"
 #include "cli.h"
 #include "dataset.h"
 #include "config.h"
 #include "store.h"
+#include "ui.h"
 
 static const struct cli_command *const commands[] = {
 	&cmd_platforms,
@@ -70,6 +72,21 @@ print_version(void)
 	return CLI_EXIT_OK;
 }
 
+/* The interactive browser, on the store the options name. */
+static int
+run_ui(struct cli *cli)
+{
+	int rc;
+
+	cli->command = NULL;
+	if (cli_store(cli) == NULL)
+		return CLI_EXIT_DATA;
+	rc = ui_run(cli->store, cli->db_path);
+	store_close(cli->store);
+	free(cli->db_path);
+	return rc;
+}
+
 static const struct cli_command *
 find_command(const char *name)
 {
@@ -118,6 +135,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !cli.json)
+		return run_ui(&cli);
 	if (argc == 0) {
 		argc = 1;
 		argv = default_argv;
@@ -131,6 +150,7 @@ main(int argc, char **argv)
 	optind = 0;	/* Start getopt afresh on the command's arguments. */
 	rc = cmd->run(&cli, argc, argv);
 	store_close(cli.store);
+	free(cli.db_path);
 	if (fflush(stdout) != 0 && rc == CLI_EXIT_OK)
 		rc = cli_error(&cli, CLI_EXIT_DATA, "cannot write output");
 	return rc;

@@ -1,0 +1,315 @@
+/*
+ * search: the incremental search view.  Each keystroke runs the query
+ * through the same parser and index as `clause search`; the results
+ * update as the user types, matches highlighted; Enter opens the selected
+ * provision in its platform's context; n and N step through the hits.
+ */
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+#include "store.h"
+#include "ui-internal.h"
+
+/* Hits shown at most, and rows each takes. */
+#define SEARCH_LIMIT 200
+#define HIT_ROWS 3
+
+static void
+free_hits(struct ui_search *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhits; i++) {
+		free(s->hits[i].platform);
+		free(s->hits[i].kind);
+		free(s->hits[i].severity);
+		free(s->hits[i].headline);
+		free(s->hits[i].snippet);
+	}
+	free(s->hits);
+	s->hits = NULL;
+	s->nhits = 0;
+	s->sel = s->top = 0;
+}
+
+void
+ui_search_free(struct ui *ui)
+{
+	free_hits(&ui->search);
+}
+
+static int
+keep_hit(const struct store_hit *hit, void *ctx)
+{
+	struct ui_search *s = ctx;
+	struct ui_hit *grown = realloc(s->hits, (s->nhits + 1) * sizeof(*grown)), *h;
+
+	if (grown == NULL)
+		return 1;
+	s->hits = grown;
+	h = &s->hits[s->nhits++];
+	h->id = hit->provision->id;
+	h->platform = strdup(hit->provision->platform_name);
+	h->kind = strdup(hit->provision->kind);
+	h->severity = strdup(hit->provision->severity);
+	h->headline = strdup(hit->provision->headline);
+	h->snippet = strdup(hit->snippet != NULL ? hit->snippet : "");
+	return h->platform == NULL || h->kind == NULL || h->severity == NULL
+	       || h->headline == NULL || h->snippet == NULL;
+}
+
+static int
+keep_platform_id(const struct store_platform *p, void *ctx)
+{
+	*(int64_t *)ctx = p->id;
+	return 0;
+}
+
+/* Run the query as it stands. */
+static void
+run_query(struct ui *ui)
+{
+	struct ui_search *s = &ui->search;
+	struct store_provision_filter f = { 0 };
+	struct query q;
+	int rc;
+
+	free_hits(s);
+	s->error[0] = '\0';
+	if (s->len == 0)
+		return;
+	if (query_parse(s->query, &q, s->error, sizeof(s->error)) != 0)
+		return;
+	if (q.platform != NULL) {
+		rc = store_find_platform(ui->st, q.platform, keep_platform_id, &f.platform_id);
+		if (rc != STORE_OK) {
+			snprintf(s->error, sizeof(s->error), "%s", store_errmsg(ui->st));
+			goto out;
+		}
+	}
+	f.kind = q.kind;
+	f.severity = q.severity;
+	if (q.match == NULL) {
+		snprintf(s->error, sizeof(s->error), "type words to search for");
+		goto out;
+	}
+	rc = store_search(ui->st, q.match, &f, SEARCH_LIMIT, keep_hit, s);
+	if (rc == STORE_BAD_QUERY)
+		snprintf(s->error, sizeof(s->error), "cannot search for that");
+	else if (rc != STORE_OK)
+		snprintf(s->error, sizeof(s->error), "%s",
+			 rc == 1 ? "out of memory" : store_errmsg(ui->st));
+out:
+	query_free(&q);
+}
+
+void
+ui_search_start(struct ui *ui)
+{
+	ui->search.editing = 1;
+	ui_switch(ui, UI_VIEW_SEARCH);
+}
+
+static void
+search_draw(struct ui *ui)
+{
+	struct ui_search *s = &ui->search;
+	int height = ui->rows - 3, shown = height / HIT_ROWS, r;
+	char line[512];
+
+	snprintf(line, sizeof(line), "/%s", s->query);
+	ui_put(ui, 0, 0, ui->cols, s->editing ? UI_TITLE_FOCUS : UI_TITLE, line, 1);
+	if (s->editing) {
+		curs_set(1);
+		move(0, (int)strlen(line) < ui->cols ? (int)strlen(line) : ui->cols - 1);
+	}
+	if (s->error[0] != '\0')
+		snprintf(line, sizeof(line), " %s", s->error);
+	else if (s->len == 0)
+		snprintf(line, sizeof(line),
+			 " words, \"a phrase\", prefix*, OR, NOT, platform:NAME, kind:KIND, "
+			 "severity:high");
+	else
+		snprintf(line, sizeof(line), " %zu provision%s%s", s->nhits, s->nhits == 1 ? "" : "s",
+			 s->nhits == SEARCH_LIMIT ? " (the best shown)" : "");
+	ui_put(ui, 1, 0, ui->cols, s->error[0] != '\0' ? UI_ERROR : UI_DIM, line, 1);
+
+	ui_scroll_to(&s->top, s->sel, shown);
+	for (r = 0; r < shown; r++) {
+		size_t i = s->top + (size_t)r;
+		int y = 2 + r * HIT_ROWS;
+		const struct ui_hit *h;
+
+		if (i >= s->nhits) {
+			ui_clear(ui, y, 0, HIT_ROWS, ui->cols);
+			continue;
+		}
+		h = &s->hits[i];
+		snprintf(line, sizeof(line), "#%lld %s · %s · %s", (long long)h->id, h->platform,
+			 h->kind, h->severity);
+		ui_put(ui, y, 0, ui->cols, i == s->sel ? (s->editing ? UI_CURSOR_IDLE : UI_CURSOR)
+						       : UI_HEADING, line, 1);
+		ui_put(ui, y + 1, 2, ui->cols - 2, UI_LABEL, h->headline, 1);
+		ui_put_marked(ui, y + 2, 2, ui->cols - 2, UI_NORMAL, h->snippet);
+	}
+	if (!s->editing)
+		curs_set(0);
+}
+
+/* Open the hit at sel + step (step -1, 0 or 1). */
+static void
+open_hit(struct ui *ui, int step)
+{
+	struct ui_search *s = &ui->search;
+
+	if (s->nhits == 0) {
+		ui_message(ui, 1, s->len == 0 ? "no search yet: / searches" : "no provision matches");
+		return;
+	}
+	if (step > 0 && s->sel + 1 >= s->nhits) {
+		ui_message(ui, 0, "last match: no more after it");
+		return;
+	}
+	if (step < 0 && s->sel == 0) {
+		ui_message(ui, 0, "first match: none before it");
+		return;
+	}
+	s->sel = (size_t)((long)s->sel + step);
+	s->editing = 0;
+	curs_set(0);
+	ui_open_provision(ui, s->hits[s->sel].id);
+	ui->back = UI_VIEW_SEARCH;
+	ui_message(ui, 0, "match %zu of %zu for \"%s\" · n next, N previous, Esc results",
+		   s->sel + 1, s->nhits, s->query);
+}
+
+static int
+edit_key(struct ui *ui, int key)
+{
+	struct ui_search *s = &ui->search;
+
+	switch (key) {
+	case UI_KEY_ESC:
+		s->editing = 0;
+		curs_set(0);
+		if (s->nhits == 0)
+			ui_switch(ui, ui->back);
+		return 1;
+	case '\r':
+	case '\n':
+	case UI_KEY_FN(KEY_ENTER):
+		open_hit(ui, 0);
+		return 1;
+	case UI_KEY_FN(KEY_BACKSPACE):
+	case 0x7f:
+	case 0x08:
+		if (s->len > 0) {
+			/* Back over one UTF-8 character. */
+			do
+				s->len--;
+			while (s->len > 0 && ((unsigned char)s->query[s->len] & 0xc0) == 0x80);
+			s->query[s->len] = '\0';
+			run_query(ui);
+		}
+		return 1;
+	case UI_KEY_CTRL('u'):
+		s->len = 0;
+		s->query[0] = '\0';
+		run_query(ui);
+		return 1;
+	case UI_KEY_FN(KEY_DOWN):
+	case UI_KEY_FN(KEY_UP):
+	case UI_KEY_FN(KEY_NPAGE):
+	case UI_KEY_FN(KEY_PPAGE):
+		ui_move(&s->sel, s->nhits, key, (ui->rows - 3) / HIT_ROWS);
+		return 1;
+	}
+	if (key >= 0x20 && key < 0x110000 && key != 0x7f) {
+		char utf8[8];
+		size_t n;
+
+		/* Encode the character as UTF-8 and append it. */
+		if (key < 0x80) {
+			utf8[0] = (char)key;
+			n = 1;
+		} else if (key < 0x800) {
+			utf8[0] = (char)(0xc0 | (key >> 6));
+			utf8[1] = (char)(0x80 | (key & 0x3f));
+			n = 2;
+		} else if (key < 0x10000) {
+			utf8[0] = (char)(0xe0 | (key >> 12));
+			utf8[1] = (char)(0x80 | ((key >> 6) & 0x3f));
+			utf8[2] = (char)(0x80 | (key & 0x3f));
+			n = 3;
+		} else {
+			utf8[0] = (char)(0xf0 | (key >> 18));
+			utf8[1] = (char)(0x80 | ((key >> 12) & 0x3f));
+			utf8[2] = (char)(0x80 | ((key >> 6) & 0x3f));
+			utf8[3] = (char)(0x80 | (key & 0x3f));
+			n = 4;
+		}
+		if (s->len + n >= sizeof(s->query)) {
+			ui_message(ui, 1, "the query is as long as it can be");
+			return 1;
+		}
+		memcpy(s->query + s->len, utf8, n);
+		s->len += n;
+		s->query[s->len] = '\0';
+		run_query(ui);
+		return 1;
+	}
+	return 1;	/* Other keys are ignored while typing. */
+}
+
+static int
+search_key(struct ui *ui, int key)
+{
+	struct ui_search *s = &ui->search;
+	int rc;
+
+	if (s->editing)
+		return edit_key(ui, key);
+	switch (key) {
+	case '/':
+		s->editing = 1;
+		return 1;
+	case '\r':
+	case '\n':
+	case UI_KEY_FN(KEY_ENTER):
+		open_hit(ui, 0);
+		return 1;
+	case 'n':
+		open_hit(ui, 1);
+		return 1;
+	case 'N':
+		open_hit(ui, -1);
+		return 1;
+	}
+	rc = ui_move(&s->sel, s->nhits, key, (ui->rows - 3) / HIT_ROWS);
+	if (rc == 2)
+		ui_message(ui, 0, "no more matches that way");
+	return rc != 0;
+}
+
+static const struct ui_key_help search_help[] = {
+	{ "type", "search as you type: words, \"a phrase\", prefix*, OR, NOT" },
+	{ "platform: kind:", "filters: platform:NAME kind:KIND severity:high" },
+	{ "Enter", "open the selected provision in its platform" },
+	{ "↓ ↑", "move among the results while typing" },
+	{ "n N", "open the next, previous match" },
+	{ "Backspace Ctrl-U", "delete a character, the whole query" },
+	{ "Esc", "stop typing; again, back" },
+	{ NULL, NULL }
+};
+
+const struct ui_view_ops ui_search_ops = {
+	.name = "search",
+	.prepare = NULL,
+	.draw = search_draw,
+	.key = search_key,
+	.help = search_help,
+};
