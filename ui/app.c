@@ -213,12 +213,16 @@ draw(struct ui *ui)
 	ui->dirty = 0;
 }
 
+/* Take the terminal's new size.  From SIGWINCH, tell ncurses first (it then
+ * queues a KEY_RESIZE, which only needs the new size read: calling
+ * resizeterm again for it would queue another, for ever). */
 static void
-resize(struct ui *ui)
+resize(struct ui *ui, int from_signal)
 {
 	struct winsize ws;
 
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+	if (from_signal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0
+	    && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
 	getmaxyx(stdscr, ui->rows, ui->cols);
 	ui->too_small = ui->rows < UI_MIN_ROWS || ui->cols < UI_MIN_COLS;
@@ -252,7 +256,7 @@ handle_key(struct ui *ui, int key)
 	ui->message_error = 0;
 	ui->dirty = 1;
 	if (key == UI_KEY_FN(KEY_RESIZE)) {
-		resize(ui);
+		resize(ui, 0);
 		return;
 	}
 	if (key == UI_KEY_CTRL('l')) {
@@ -389,7 +393,7 @@ ui_run(struct store *st, const char *db_path)
 
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 				if (si.ssi_signo == SIGWINCH)
-					resize(&ui);
+					resize(&ui, 1);
 				else
 					ui.quit = 1;
 			}

@@ -1,0 +1,375 @@
+/*
+ * test-ui: the browser driven as a person would: the real binary in a
+ * pseudo-terminal, its output rendered by libvterm, keys in, screen out.
+ */
+
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "screen.h"
+#include "store.h"
+#include "testutil.h"
+
+/* Generous: under valgrind every step is slower. */
+#define WAIT_MS 20000
+
+struct world {
+	char *dir;
+	char *db_option;	/* "--db=PATH". */
+};
+
+static struct world world;
+
+/* A hostile provision: escape sequences and a bidirectional override in
+ * text that a fetched document could hold. */
+static void
+add_hostile_platform(const char *db)
+{
+	char err[256];
+	struct store *st = store_open(db, err, sizeof(err));
+	int64_t platform, document, version;
+	struct store_provision_in in = { 0 };
+
+	assert_non_null(st);
+	assert_int_equal(store_put_platform(st, "evil", "Evil\x1b]0;pwned\x07 Corp", "", "Test",
+					    "", &platform), STORE_OK);
+	assert_int_equal(store_put_document(st, platform, "terms", "Terms\x1b[2J", "https://e.test",
+					    NULL, &document), STORE_OK);
+	assert_int_equal(store_add_version(st, document, "2026-01-01T00:00:00Z", "fetched", "ee",
+					   "x", &version, NULL), STORE_OK);
+	in.document_id = document;
+	in.kind = "arbitration";
+	in.excerpt = "Zzevil disputes AAA\x1b[31mBBB go \xe2\x80\xae to arbitration.";
+	in.headline = "Hostile\x1b[5m headline";
+	in.severity = "high";
+	in.origin = "classified";
+	in.first_version = in.last_version = version;
+	assert_int_equal(store_put_provision(st, &in, NULL), STORE_OK);
+	store_close(st);
+}
+
+static int
+world_setup(void **state)
+{
+	struct test_run r;
+	char *db;
+	size_t n;
+
+	(void)state;
+	world.dir = test_tmpdir();
+	db = test_path(world.dir, "clause.db");
+	n = strlen(db) + 8;
+	world.db_option = malloc(n);
+	snprintf(world.db_option, n, "--db=%s", db);
+	/* Load the dataset once, outside the terminal. */
+	test_clause(&r, NULL, (const char *[]){ world.db_option, "types", NULL });
+	if (r.status != 0)
+		fail_msg("clause types: %s", r.err);
+	test_run_free(&r);
+	add_hostile_platform(db);
+	free(db);
+	return 0;
+}
+
+static int
+world_teardown(void **state)
+{
+	(void)state;
+	free(world.db_option);
+	test_rmdir(world.dir);
+	return 0;
+}
+
+/* Start the browser at rows x cols; env may add NO_COLOR and the like. */
+static struct screen *
+start(int rows, int cols, const char *term, const char *const *env)
+{
+	const char *bin = getenv("CLAUSE_BIN");
+	const char *argv[] = { bin != NULL ? bin : "./clause", world.db_option, NULL };
+	struct screen *s = screen_start(argv, env, term != NULL ? term : "xterm-256color", rows,
+					cols);
+
+	assert_non_null(s);
+	screen_assert_shows(s, "? help", WAIT_MS);
+	return s;
+}
+
+/* Send a key and wait until the screen is quiet again. */
+static void
+press(struct screen *s, const char *keys)
+{
+	screen_send(s, keys);
+	screen_settle(s, 100, WAIT_MS);
+}
+
+static void
+press_named(struct screen *s, const char *name)
+{
+	screen_key(s, name);
+	screen_settle(s, 100, WAIT_MS);
+}
+
+/* q on the main screen quits cleanly and gives the terminal back (from
+ * the alternate screen, on terminals that have one). */
+static void
+quit_on(struct screen *s, int altscreen)
+{
+	press(s, "q");
+	assert_int_equal(screen_exit_status(s, WAIT_MS), 0);
+	if (altscreen)
+		assert_int_equal(screen_altscreen(s), SCREEN_ALT_LEFT);
+	screen_stop(s);
+}
+
+static void
+quit(struct screen *s)
+{
+	quit_on(s, 1);
+}
+
+static void
+test_start_screen_lists_platforms(void **state)
+{
+	struct screen *s = start(24, 80, NULL, NULL);
+
+	(void)state;
+	screen_assert_shows(s, "Platforms (45)", WAIT_MS);
+	screen_assert_shows(s, "Amazon.com", WAIT_MS);
+	screen_assert_shows(s, "Claude", WAIT_MS);
+	/* The first platform's provisions and the first provision's detail. */
+	screen_assert_shows(s, "Amazon.com: provisions", WAIT_MS);
+	screen_assert_shows(s, "What it establishes", WAIT_MS);
+	quit(s);
+}
+
+static void
+test_navigation_selects(void **state)
+{
+	struct screen *s = start(24, 80, NULL, NULL);
+	int row;
+
+	(void)state;
+	press(s, "j");
+	screen_assert_shows(s, "Apple: provisions", WAIT_MS);
+	press_named(s, "Down");
+	screen_assert_shows(s, "Bluesky: provisions", WAIT_MS);
+	press(s, "G");
+	screen_assert_shows(s, "Zoom: provisions", WAIT_MS);
+	press(s, "g");
+	screen_assert_shows(s, "Amazon.com: provisions", WAIT_MS);
+	/* Into the provisions pane, down one: the detail follows. */
+	press(s, "\t");
+	press(s, "j");
+	row = screen_find(s, "#");
+	assert_true(row >= 0);
+	/* At the top, k says so instead of doing nothing. */
+	press(s, "\t");
+	press(s, "\t");
+	press(s, "k");
+	screen_assert_shows(s, "no more platforms that way", WAIT_MS);
+	/* A key that does nothing says so. */
+	press(s, "Z");
+	screen_assert_shows(s, "Z does nothing here", WAIT_MS);
+	quit(s);
+}
+
+static void
+test_search_finds_a_provision(void **state)
+{
+	struct screen *s = start(24, 80, NULL, NULL);
+
+	(void)state;
+	press(s, "/");
+	press(s, "thumbs");
+	screen_assert_shows(s, "/thumbs", WAIT_MS);
+	screen_assert_shows(s, "Claude", WAIT_MS);
+	screen_assert_shows(s, "feedback-licence", WAIT_MS);
+	/* Enter opens it in its platform's context. */
+	press(s, "\r");
+	screen_assert_shows(s, "Claude: provisions", WAIT_MS);
+	screen_assert_shows(s, "Feedback licence", WAIT_MS);
+	screen_assert_shows(s, "n next, N previous", WAIT_MS);
+	/* A malformed query is a message, not a crash. */
+	press(s, "/");
+	press_named(s, "Backspace");
+	press(s, "\"open");
+	screen_assert_shows(s, "unterminated quote", WAIT_MS);
+	press(s, "\x1b");
+	press(s, "\x1b");
+	quit(s);
+}
+
+static void
+test_compare_shows_three_columns(void **state)
+{
+	struct screen *s = start(50, 160, NULL, NULL);
+	int row;
+
+	(void)state;
+	press(s, "/");
+	press(s, "kind:training-on-user-content train");
+	press(s, "\r");
+	press(s, "c");
+	screen_assert_shows(s, "Compare: training-on-user-content", WAIT_MS);
+	/* Three columns side by side: two rules between them on the names' row. */
+	row = 1;
+	{
+		const char *names = screen_row(s, row);
+		const char *first = strstr(names, "│"), *second;
+
+		if (first == NULL || (second = strstr(first + 1, "│")) == NULL)
+			screen_report(s, __FILE__, __LINE__, "three columns wanted"), fail();
+	}
+	/* The picker. */
+	press(s, "p");
+	screen_assert_shows(s, "Compare which platforms?", WAIT_MS);
+	press(s, "\r");
+	press(s, "\x1b");
+	press(s, "\x1b");
+	quit(s);
+}
+
+static void
+test_matrix_opens_compare(void **state)
+{
+	struct screen *s = start(24, 100, NULL, NULL);
+
+	(void)state;
+	press(s, "m");
+	screen_assert_shows(s, "Matrix:", WAIT_MS);
+	screen_assert_shows(s, "Training on user content", WAIT_MS);
+	press(s, "\r");
+	screen_assert_shows(s, "Compare:", WAIT_MS);
+	press(s, "\x1b");
+	press(s, "\x1b");
+	quit(s);
+}
+
+static void
+test_help_overlay(void **state)
+{
+	struct screen *s = start(24, 80, NULL, NULL);
+
+	(void)state;
+	press(s, "?");
+	screen_assert_shows(s, "Keys — any key closes this", WAIT_MS);
+	screen_assert_shows(s, "search every provision", WAIT_MS);
+	press(s, "?");
+	assert_int_equal(screen_find(s, "Keys — any key closes this"), -1);
+	quit(s);
+}
+
+static void
+test_resize(void **state)
+{
+	struct screen *s = start(24, 80, NULL, NULL);
+
+	(void)state;
+	screen_resize(s, 50, 160);
+	screen_settle(s, 200, WAIT_MS);
+	screen_assert_shows(s, "Platforms (45)", WAIT_MS);
+	screen_resize(s, 20, 60);
+	screen_settle(s, 200, WAIT_MS);
+	screen_assert_shows(s, "clause needs 80x24 at least", WAIT_MS);
+	screen_resize(s, 24, 80);
+	screen_settle(s, 200, WAIT_MS);
+	screen_assert_shows(s, "Platforms (45)", WAIT_MS);
+	assert_int_equal(screen_find(s, "needs 80x24"), -1);
+	quit(s);
+}
+
+/* Whether any cell of the screen has a colour. */
+static int
+any_colour(struct screen *s, int rows, int cols)
+{
+	struct screen_cell_attrs a;
+	int r, c;
+
+	for (r = 0; r < rows; r++)
+		for (c = 0; c < cols; c++)
+			if (screen_cell_attrs(s, r, c, &a) == 0 && (a.fg_set || a.bg_set))
+				return 1;
+	return 0;
+}
+
+static void
+test_no_color(void **state)
+{
+	static const char *const no_color[] = { "NO_COLOR=1", NULL };
+	struct screen *s;
+
+	(void)state;
+	s = start(24, 80, NULL, NULL);
+	assert_true(any_colour(s, 24, 80));
+	quit(s);
+
+	s = start(24, 80, NULL, no_color);
+	assert_false(any_colour(s, 24, 80));
+	/* The selection still shows, by attribute. */
+	{
+		struct screen_cell_attrs a;
+		int row = screen_find(s, "Amazon.com");
+
+		assert_true(row >= 0);
+		assert_int_equal(screen_cell_attrs(s, row, 0, &a), 0);
+		assert_true(a.reverse || a.underline || a.bold);
+	}
+	quit(s);
+
+	/* vt100: no colour, and still usable. */
+	s = start(24, 80, "vt100", NULL);
+	assert_false(any_colour(s, 24, 80));
+	quit_on(s, 0);
+}
+
+static void
+test_hostile_text_is_inert(void **state)
+{
+	struct screen *s = start(24, 100, NULL, NULL);
+	struct screen_cell_attrs a;
+	int row, col;
+	const char *text;
+
+	(void)state;
+	press(s, "/");
+	press(s, "zzevil");
+	press(s, "\r");
+	screen_assert_shows(s, "AAABBB go", WAIT_MS);
+	assert_int_equal(screen_find(s, "pwned"), -1);
+	row = screen_find(s, "AAABBB");
+	text = screen_row(s, row);
+	col = (int)(strstr(text, "AAABBB") - text) + 4;	/* The first B. */
+	/* Byte offset is the column here: the row is ASCII up to it. */
+	assert_int_equal(screen_cell_attrs(s, row, col, &a), 0);
+	assert_false(a.fg_set);
+	/* The screen was not cleared by the document title's CSI 2J. */
+	screen_assert_shows(s, "Evil", WAIT_MS);
+	quit(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_start_screen_lists_platforms),
+		cmocka_unit_test(test_navigation_selects),
+		cmocka_unit_test(test_search_finds_a_provision),
+		cmocka_unit_test(test_compare_shows_three_columns),
+		cmocka_unit_test(test_matrix_opens_compare),
+		cmocka_unit_test(test_help_overlay),
+		cmocka_unit_test(test_resize),
+		cmocka_unit_test(test_no_color),
+		cmocka_unit_test(test_hostile_text_is_inert),
+	};
+
+	return cmocka_run_group_tests(tests, world_setup, world_teardown);
+}
