@@ -49,6 +49,26 @@ store_create_private(const char *path, char *err, size_t errsize)
 	return -1;
 }
 
+/* Switch to WAL.  Changing the journal mode needs the database to itself,
+ * and SQLite does not call the busy handler for it: when another process
+ * is creating the same new database, wait and try again, as long as the
+ * busy timeout. */
+static int
+store_set_wal(sqlite3 *db, char **msg)
+{
+	int waited, rc = SQLITE_BUSY;
+
+	for (waited = 0; waited <= STORE_BUSY_TIMEOUT_MS; waited += 10) {
+		sqlite3_free(*msg);
+		*msg = NULL;
+		rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, msg);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(10);
+	}
+	return rc;
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errsize)
 {
@@ -70,11 +90,11 @@ store_open(const char *path, char *err, size_t errsize)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
-	if (sqlite3_exec(st->db,
-			 "PRAGMA journal_mode = WAL;"
-			 "PRAGMA synchronous = NORMAL;"
-			 "PRAGMA foreign_keys = ON;",
-			 NULL, NULL, &msg) != SQLITE_OK) {
+	if (store_set_wal(st->db, &msg) != SQLITE_OK
+	    || sqlite3_exec(st->db,
+			    "PRAGMA synchronous = NORMAL;"
+			    "PRAGMA foreign_keys = ON;",
+			    NULL, NULL, &msg) != SQLITE_OK) {
 		store_seterr(err, errsize, "cannot set up '%s': %s", path,
 			     msg != NULL ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
