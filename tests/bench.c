@@ -5,7 +5,11 @@
  * The corpus of real terms ($CLAUSE_SHARED/corpus/versions/<service>/
  * <document>/<date>.md) is cut into paragraphs, and 100,000 provisions over
  * 2,000 platforms are made from them, through store.h only, in a temporary
- * database.  The run then measures, in this order:
+ * database: 50 provisions a platform over 1 to 3 documents with one version
+ * each, of 25 kinds modelled on clause's catalogue.  Platform and kind names
+ * are indexed with every provision, so they are made to look real (a
+ * "Platform 0042" would make "platform" match every row).  The run then
+ * measures, in this order:
  *
  *   - the time from store_open() of the built database to the first hit of
  *     a search for a common word;
@@ -21,7 +25,8 @@
  * (1 by default) is the first argument or CLAUSE_BENCH_SCALE: 0.01 builds
  * 20 platforms and runs 10 queries, small enough for valgrind.  With
  * CLAUSE_BENCH_KEEP=1 the temporary directory is left (and named) at the
- * end, to look at the database with sqlite3.
+ * end, to look at the database with sqlite3; CLAUSE_BENCH_VERBOSE=1
+ * lists every query with its time and hits on stderr.
  *
  * A benchmark reports and does not judge: it exits 0 when a target is
  * missed, and 1 (with one "bench: ..." line) only when something failed.
@@ -54,7 +59,6 @@
 #define BENCH_PER_PLATFORM 50		/* Provisions of each platform. */
 #define BENCH_QUERIES 1000		/* Queries at scale 1. */
 #define BENCH_MIN_QUERIES 10		/* Queries at any scale. */
-#define BENCH_KINDS 25			/* Provision kinds. */
 #define BENCH_LIMIT 20			/* Hits per search, as `clause search`. */
 #define BENCH_GREP_EVERY 10		/* One query in this many goes to grep. */
 #define BENCH_SEED 0x9e3779b97f4a7c15ULL
@@ -115,7 +119,7 @@ struct bench_query {
 	char *text;		/* What a user would type, for query_parse(). */
 	char *pattern[2];	/* grep's fixed strings; the second for OR only. */
 	int64_t platform_id;	/* Filter by this platform, or 0. */
-	char kind[16];		/* Filter by this kind's slug, or "". */
+	const char *kind;	/* Filter by this kind's slug, or NULL. */
 	double ms;		/* Time of query_parse() and store_search(). */
 	int hits;		/* Hits store_search() gave (at most BENCH_LIMIT). */
 };
@@ -139,9 +143,11 @@ struct bench {
 	size_t grep_files;		/* Files written into grep_dir. */
 	size_t grep_bytes;		/* Bytes written into grep_dir. */
 	int keep;			/* CLAUSE_BENCH_KEEP: leave dir for a look. */
+	int verbose;			/* CLAUSE_BENCH_VERBOSE: list every query. */
 };
 
-/* Words of four letters or more too common to search for. */
+/* Words of four letters or more too common to search for.  Words common
+ * in terms ("data", "services") are kept: users search for them. */
 static const char *const stopwords[] = {
 	"about", "above", "after", "again", "against", "also", "among", "another", "because",
 	"been", "before", "being", "below", "between", "both", "cannot", "could", "does",
@@ -155,19 +161,85 @@ static const char *const stopwords[] = {
 	"your", "yours", "yourself",
 };
 
+/* The documents a platform has: the first 1 to 3 of these. */
 static const char *const document_kinds[] = { "terms", "privacy", "usage-policy" };
 static const char *const document_titles[] = { "Terms of Service", "Privacy Policy",
 					       "Usage Policy" };
 static const char *const severities[] = { "high", "medium", "low", "favourable" };
-static const char *const impacts[] = {
-	"You give up the right to take the provider to court.",
-	"Your conversations may be used to train future models.",
-	"The provider may end your account without notice.",
-	"Your data may be shared with partners and affiliates.",
-	"Refunds are limited to the fees of the last month.",
-	"You keep the rights to the content you upload.",
-	"Disputes are settled by binding arbitration.",
-	"The terms may change at any time without consent.",
+
+/*
+ * The kinds, modelled on clause's catalogue, each with the impact sentence
+ * its provisions get.  Their slugs and names are indexed with every
+ * provision, so they are real words, as in a real database: a placeholder
+ * such as "kind-07 Kind 07" would put the token "kind" in every row and
+ * make a search for "kind" match all 100,000.
+ */
+static const struct {
+	const char *slug;	/* provision_type.slug, and a filter's value. */
+	const char *name;	/* provision_type.name. */
+	const char *topic;	/* provision_type.topic. */
+	const char *impact;	/* The impact of every provision of the kind. */
+} kinds[] = {
+	{ "training-on-user-content", "Training on user content", "AI and data use",
+	  "What you type can be used to train future models." },
+	{ "feedback-licence", "Feedback licence", "AI and data use",
+	  "Suggestions you send become the provider's to use freely." },
+	{ "human-review-of-conversations", "Human review of conversations", "AI and data use",
+	  "Staff or contractors may read flagged conversations." },
+	{ "conversation-retention", "Retention of conversations", "AI and data use",
+	  "Chats are kept for weeks after you delete them." },
+	{ "output-ownership", "Ownership of AI outputs", "Content and ownership",
+	  "You may use the answers, but others can get similar ones." },
+	{ "content-licence", "Licence over user content", "Content and ownership",
+	  "Uploads grant a worldwide royalty-free licence." },
+	{ "content-removal", "Content removal and moderation", "Content and ownership",
+	  "Posts can be taken down without explanation." },
+	{ "data-retention", "Retention of personal data", "Data collection and use",
+	  "Records about you stay long after the account closes." },
+	{ "advertising", "Advertising and ad targeting", "Data collection and use",
+	  "Your activity shapes the adverts shown to you." },
+	{ "data-sharing-and-sale", "Sharing and sale of data", "Data collection and use",
+	  "Affiliates and partners receive details about you." },
+	{ "law-enforcement-access", "Disclosure to law enforcement", "Data collection and use",
+	  "Police requests can be answered without telling you." },
+	{ "international-transfers", "International data transfers", "Data collection and use",
+	  "Your records may be processed in other countries." },
+	{ "sensitive-data", "Sensitive data", "Data collection and use",
+	  "Health or belief details may be inferred and stored." },
+	{ "cookies-and-tracking", "Cookies and tracking", "Data collection and use",
+	  "Browsing is followed across sites with pixels." },
+	{ "children", "Children's data", "Data collection and use",
+	  "Teenagers get fewer protections than adults expect." },
+	{ "age-requirements", "Age requirements", "Contract changes and termination",
+	  "Users under sixteen need a parent's consent." },
+	{ "arbitration", "Mandatory arbitration", "Disputes and liability",
+	  "Disputes go to a private arbitrator, not a judge." },
+	{ "class-action-waiver", "Class-action waiver", "Disputes and liability",
+	  "You cannot join others in a group lawsuit." },
+	{ "jurisdiction", "Jurisdiction and venue", "Disputes and liability",
+	  "Claims must be brought in a distant court." },
+	{ "choice-of-law", "Governing law", "Disputes and liability",
+	  "A foreign legal system decides the contract." },
+	{ "limitation-of-liability", "Limitation of liability", "Disputes and liability",
+	  "Compensation is capped at a small amount." },
+	{ "indemnification", "Indemnification by the user", "Disputes and liability",
+	  "You pay the provider's costs if someone sues it over you." },
+	{ "unilateral-change", "Unilateral changes to terms", "Contract changes and termination",
+	  "The rules may change and continued use means agreement." },
+	{ "unilateral-termination", "Suspension and termination by the provider",
+	  "Contract changes and termination", "Access can end at any moment." },
+	{ "account-deletion", "Account deletion", "User rights",
+	  "Deleting the profile does not erase everything." },
+};
+
+#define BENCH_KINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+/* Syllables of the generated platform names: brand-like, so that a name is
+ * not an English word the corpus uses ("Platform 0042" would put
+ * "platform" in every row). */
+static const char *const syllables[] = {
+	"ka", "lo", "mi", "nu", "ra", "se", "ti", "vo",
+	"zen", "dor", "qua", "bel", "fi", "gor", "hu", "jax",
 };
 
 static int
@@ -563,7 +635,7 @@ corpus_free(struct corpus *c)
 /* Deal the passages to the provisions: a fresh shuffle of the corpus for
  * each pass, so that a passage used again lands on another platform, among
  * other neighbours.  Each platform gets 1 to 3 documents and each provision
- * one of 25 kinds. */
+ * one of the kinds. */
 static int
 layout_make(struct bench *b)
 {
@@ -600,10 +672,20 @@ layout_make(struct bench *b)
 	return 0;
 }
 
+/* The name of platform p: its number in base 16, one syllable a digit,
+ * three at least ("Kalomi"). */
 static void
-kind_slug(char *buf, size_t size, unsigned kind)
+platform_name(char *buf, size_t size, size_t p)
 {
-	snprintf(buf, size, "kind-%02u", kind);
+	size_t digits = 3, n = 0, d, i;
+
+	while (digits < 8 && (p >> (4 * digits)) != 0)
+		digits++;
+	for (i = digits; i-- > 0 && n + 4 < size;) {
+		d = (p >> (4 * i)) & 15;
+		n += (size_t)snprintf(buf + n, size - n, "%s", syllables[d]);
+	}
+	buf[0] = (char)(buf[0] - 'a' + 'A');
 }
 
 /*
@@ -638,7 +720,7 @@ version_text(const struct bench *b, size_t p, unsigned d)
 	return text;
 }
 
-/* The first eight words of s into buf (which holds PASSAGE_MAX + 1). */
+/* The first eight words of s into buf (size bytes, cut short if need be). */
 static void
 headline_of(char *buf, size_t size, const char *s)
 {
@@ -659,7 +741,7 @@ headline_of(char *buf, size_t size, const char *s)
 static int
 build_platform(struct bench *b, struct store *st, size_t p)
 {
-	char slug[32], name[64], operator_name[64], homepage[64], url[96], kind[16];
+	char slug[32], name[64], operator_name[80], homepage[64], url[96];
 	char sha[DIGEST_HEX_LEN + 1], headline[PASSAGE_MAX + 1];
 	struct store_provision_in in = { .origin = "curated", .status = "current" };
 	size_t first = p * BENCH_PER_PLATFORM, j;
@@ -668,8 +750,8 @@ build_platform(struct bench *b, struct store *st, size_t p)
 	int64_t document, version;
 
 	snprintf(slug, sizeof(slug), "p%04zu", p);
-	snprintf(name, sizeof(name), "Platform %04zu", p);
-	snprintf(operator_name, sizeof(operator_name), "Operator %04zu", p);
+	platform_name(name, sizeof(name), p);
+	snprintf(operator_name, sizeof(operator_name), "%s Inc.", name);
 	snprintf(homepage, sizeof(homepage), "https://%s.example", slug);
 	if (store_put_platform(st, slug, name, operator_name, "AI", homepage, &b->platform_id[p])
 	    != STORE_OK)
@@ -697,12 +779,11 @@ build_platform(struct bench *b, struct store *st, size_t p)
 		for (j = d; j < BENCH_PER_PLATFORM; j += b->documents[p]) {
 			const char *excerpt = b->corpus.passage[b->passage[first + j]];
 
-			kind_slug(kind, sizeof(kind), b->kind[first + j]);
 			headline_of(headline, sizeof(headline), excerpt);
-			in.kind = kind;
+			in.kind = kinds[b->kind[first + j]].slug;
 			in.excerpt = excerpt;
 			in.headline = headline;
-			in.impact = impacts[(first + j) % (sizeof(impacts) / sizeof(impacts[0]))];
+			in.impact = kinds[b->kind[first + j]].impact;
 			in.severity = severities[(first + j) % 4];
 			if (store_put_provision(st, &in, NULL) != STORE_OK)
 				return bench_fail("%s", store_errmsg(st));
@@ -715,10 +796,9 @@ build_platform(struct bench *b, struct store *st, size_t p)
 static int
 build(struct bench *b)
 {
-	char err[512], slug[16], name[32], topic[32];
+	char err[512];
 	struct store *st;
-	unsigned k;
-	size_t p;
+	size_t k, p;
 	int64_t id;
 
 	if ((st = store_open(b->db, err, sizeof(err))) == NULL)
@@ -728,10 +808,8 @@ build(struct bench *b)
 		goto error;
 	}
 	for (k = 0; k < BENCH_KINDS; k++) {
-		kind_slug(slug, sizeof(slug), k);
-		snprintf(name, sizeof(name), "Kind %02u", k);
-		snprintf(topic, sizeof(topic), "Topic %u", k % 5);
-		if (store_put_type(st, slug, name, topic, "A generated kind.", &id) != STORE_OK) {
+		if (store_put_type(st, kinds[k].slug, kinds[k].name, kinds[k].topic,
+				   "A kind of the benchmark.", &id) != STORE_OK) {
 			bench_fail("%s", store_errmsg(st));
 			goto rollback;
 		}
@@ -834,11 +912,10 @@ lower_copy(const char *p, size_t n, const char *suffix)
 }
 
 /* A malloc'd string of printf's making, or NULL. */
-static char *
-format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static char *
-format(const char *fmt, ...)
+text_printf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -912,7 +989,7 @@ query_fill(struct bench_query *q, enum bench_query_type type, uint64_t *rng,
 			return 1;
 		if ((w1 = lower_copy(a->p, a->n, NULL)) == NULL
 		    || (w2 = lower_copy(c->p, c->n, NULL)) == NULL
-		    || (q->text = format("%s %s", w1, w2)) == NULL)
+		    || (q->text = text_printf("%s %s", w1, w2)) == NULL)
 			goto nomem;
 		/* grep -l over files cannot tell that both words are in one
 		 * line: it searches for the first one only. */
@@ -924,7 +1001,7 @@ query_fill(struct bench_query *q, enum bench_query_type type, uint64_t *rng,
 			return 1;
 		n = (size_t)(a[1].p + a[1].n - a->p);
 		if ((q->pattern[0] = lower_copy(a->p, n, NULL)) == NULL
-		    || (q->text = format("\"%s\"", q->pattern[0])) == NULL)
+		    || (q->text = text_printf("\"%s\"", q->pattern[0])) == NULL)
 			goto nomem;
 		break;
 	case BENCH_QUERY_PREFIX:
@@ -941,7 +1018,7 @@ query_fill(struct bench_query *q, enum bench_query_type type, uint64_t *rng,
 			return 1;
 		if ((q->pattern[0] = lower_copy(a->p, a->n, NULL)) == NULL
 		    || (q->pattern[1] = lower_copy(c->p, c->n, NULL)) == NULL
-		    || (q->text = format("%s OR %s", q->pattern[0], q->pattern[1])) == NULL)
+		    || (q->text = text_printf("%s OR %s", q->pattern[0], q->pattern[1])) == NULL)
 			goto nomem;
 		break;
 	default:
@@ -975,12 +1052,14 @@ pick_type(uint64_t *rng)
 	return (enum bench_query_type)t;
 }
 
-/* Whether query i goes to grep too: one in BENCH_GREP_EVERY, never a
- * filtered one (see queries_make). */
+/* Whether query i goes to grep too: one in BENCH_GREP_EVERY, but never a
+ * filtered one, which grep has no equivalent of. */
 static int
-in_grep_sample(size_t i)
+in_grep_sample(const struct bench *b, size_t i)
 {
-	return i % BENCH_GREP_EVERY == 0;
+	const struct bench_query *q = &b->query[i];
+
+	return i % BENCH_GREP_EVERY == 0 && q->platform_id == 0 && q->kind == NULL;
 }
 
 /* Make the queries.  Each is drawn from the passage of a random provision,
@@ -1018,7 +1097,7 @@ queries_make(struct bench *b)
 		if (i % 10 == 3)
 			q->platform_id = b->platform_id[r / BENCH_PER_PLATFORM];
 		else if (i % 10 == 7)
-			kind_slug(q->kind, sizeof(q->kind), b->kind[r]);
+			q->kind = kinds[b->kind[r]].slug;
 	}
 	return 0;
 }
@@ -1082,18 +1161,20 @@ search(struct store *st, const char *text, const struct store_provision_filter *
 }
 
 /* Open the built database and search for FIRST_QUERY up to its first hit:
- * *ms is that time, and *st the open store (for the caller to close). */
+ * *ms is that time, *open_ms the part store_open() took, and *st the open
+ * store (for the caller to close). */
 static int
-open_to_first(struct bench *b, struct store **st, double *ms, int *hits)
+open_to_first(struct bench *b, struct store **st, double *ms, double *open_ms, int *hits)
 {
 	struct store_provision_filter f = { 0 };
 	char err[512];
 	double t0 = now_ms();
 
 	*hits = 0;
-	*ms = 0;
+	*ms = *open_ms = 0;
 	if ((*st = store_open(b->db, err, sizeof(err))) == NULL)
 		return bench_fail("%s", err);
+	*open_ms = now_ms() - t0;
 	if (search(*st, FIRST_QUERY, &f, first_hit, hits) != 0)
 		return -1;
 	*ms = now_ms() - t0;
@@ -1110,13 +1191,19 @@ queries_run(struct bench *b, struct store *st)
 		struct bench_query *q = &b->query[i];
 		struct store_provision_filter f = {
 			.platform_id = q->platform_id,
-			.kind = q->kind[0] != '\0' ? q->kind : NULL,
+			.kind = q->kind,
 		};
 		double t0 = now_ms();
 
 		if (search(st, q->text, &f, count_hit, &q->hits) != 0)
 			return -1;
 		q->ms = now_ms() - t0;
+		if (b->verbose)
+			fprintf(stderr, "%8.2f ms %3d hits  %-6s %s%s%s%s%s\n", q->ms, q->hits,
+				query_types[q->type].name, q->text,
+				q->platform_id != 0 ? "  [platform]" : "",
+				q->kind != NULL ? "  [kind " : "", q->kind != NULL ? q->kind : "",
+				q->kind != NULL ? "]" : "");
 	}
 	return 0;
 }
@@ -1147,12 +1234,13 @@ grep_files_write(struct bench *b)
 		for (j = 0; j < BENCH_PER_PLATFORM; j++) {
 			i = p * BENCH_PER_PLATFORM + j;
 			n = fprintf(fp, "%s\t%s\n", b->corpus.passage[b->passage[i]],
-				    impacts[i % (sizeof(impacts) / sizeof(impacts[0]))]);
+				    kinds[b->kind[i]].impact);
 			if (n < 0)
 				break;
 			b->grep_bytes += (size_t)n;
 		}
-		if (ferror(fp) || fclose(fp) != 0)
+		n = ferror(fp);
+		if (fclose(fp) != 0 || n != 0)
 			return bench_fail("cannot write '%s': %s", path, strerror(errno));
 	}
 	return 0;
@@ -1235,6 +1323,15 @@ scale_parse(int argc, char **argv, double *scale)
 	if (errno != 0 || *end != '\0' || !(*scale > 0 && *scale <= 10))
 		return bench_fail("scale wants a number above 0 and at most 10, not '%s'", s);
 	return 0;
+}
+
+/* Whether the environment variable name is "1". */
+static int
+env_flag(const char *name)
+{
+	const char *value = getenv(name);
+
+	return value != NULL && strcmp(value, "1") == 0;
 }
 
 /* Size of the file at path, 0 when it does not exist. */
@@ -1357,28 +1454,35 @@ static int
 report_types(const struct bench *b)
 {
 	double *ms = malloc(b->nqueries * sizeof(*ms));
-	size_t i, n;
+	size_t i, n, hit;
 	int t;
 
 	if (ms == NULL)
 		return bench_fail("out of memory");
-	printf("  by type (n, p50, max ms) ");
+	printf("  by type (n, p50 ms, max ms, with hits)\n   ");
 	for (t = 0; t < BENCH_QUERY_TYPES; t++) {
-		for (i = 0, n = 0; i < b->nqueries; i++)
-			if ((int)b->query[i].type == t)
-				ms[n++] = b->query[i].ms;
+		for (i = 0, n = 0, hit = 0; i < b->nqueries; i++) {
+			if ((int)b->query[i].type != t)
+				continue;
+			ms[n++] = b->query[i].ms;
+			hit += b->query[i].hits > 0;
+		}
 		if (n == 0)
 			continue;
 		qsort(ms, n, sizeof(*ms), compare_double);
-		printf(" %s %zu %.2f %.2f;", query_types[t].name, n, percentile(ms, n, 50),
-		       ms[n - 1]);
+		printf(" %s %zu %.2f %.2f %.0f%%;", query_types[t].name, n, percentile(ms, n, 50),
+		       ms[n - 1], 100.0 * (double)hit / (double)n);
 	}
-	for (i = 0, n = 0; i < b->nqueries; i++)
-		if (b->query[i].platform_id != 0 || b->query[i].kind[0] != '\0')
-			ms[n++] = b->query[i].ms;
+	for (i = 0, n = 0, hit = 0; i < b->nqueries; i++) {
+		if (b->query[i].platform_id == 0 && b->query[i].kind == NULL)
+			continue;
+		ms[n++] = b->query[i].ms;
+		hit += b->query[i].hits > 0;
+	}
 	if (n > 0) {
 		qsort(ms, n, sizeof(*ms), compare_double);
-		printf(" filtered %zu %.2f %.2f", n, percentile(ms, n, 50), ms[n - 1]);
+		printf(" filtered %zu %.2f %.2f %.0f%%", n, percentile(ms, n, 50), ms[n - 1],
+		       100.0 * (double)hit / (double)n);
 	}
 	putchar('\n');
 	free(ms);
@@ -1401,7 +1505,7 @@ report_grep(const struct bench *b)
 		goto out;
 	}
 	for (i = 0; i < b->nqueries; i++) {
-		if (!in_grep_sample(i))
+		if (!in_grep_sample(b, i))
 			continue;
 		if (grep_run(b, &b->query[i], &grep_ms[n]) != 0)
 			goto out;
@@ -1432,16 +1536,16 @@ main(int argc, char **argv)
 {
 	struct bench b = { .rng = BENCH_SEED };
 	struct store *st = NULL;
-	const char *shared = getenv("CLAUSE_SHARED"), *keep;
-	double t0, build_s, first_ms, db_bytes, wal_bytes;
+	const char *shared = getenv("CLAUSE_SHARED");
+	double t0, build_s, first_ms, open_ms, db_bytes, wal_bytes;
 	char wal[PATH_MAX + 8];
 	struct rusage ru;
 	int rc = 1, first_hits;
 
 	if (scale_parse(argc, argv, &b.scale) != 0)
 		return 1;
-	keep = getenv("CLAUSE_BENCH_KEEP");
-	b.keep = keep != NULL && strcmp(keep, "1") == 0;
+	b.keep = env_flag("CLAUSE_BENCH_KEEP");
+	b.verbose = env_flag("CLAUSE_BENCH_VERBOSE");
 	if (shared == NULL || *shared == '\0') {
 		bench_fail("CLAUSE_SHARED is not set (run it with make bench)");
 		return 1;
@@ -1466,10 +1570,10 @@ main(int argc, char **argv)
 	       b.corpus.count, b.corpus.files, (double)b.corpus.bytes / 1e6);
 	fflush(stdout);
 
-	if (open_to_first(&b, &st, &first_ms, &first_hits) != 0)
+	if (open_to_first(&b, &st, &first_ms, &open_ms, &first_hits) != 0)
 		goto out;
-	printf("  open to first result     %.2f ms ('%s'%s)\n", first_ms, FIRST_QUERY,
-	       first_hits > 0 ? "" : ", no hit");
+	printf("  open to first result     %.2f ms (store_open %.2f ms, then '%s'%s)\n", first_ms,
+	       open_ms, FIRST_QUERY, first_hits > 0 ? "" : ": no hit");
 	fflush(stdout);
 	if (queries_make(&b) != 0 || queries_run(&b, st) != 0 || report_latency(&b) != 0
 	    || report_types(&b) != 0)
