@@ -328,7 +328,8 @@ int
 store_search(struct store *st, const char *match, const struct store_provision_filter *f,
 	     int limit, int (*cb)(const struct store_hit *, void *), void *ctx)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_SEARCH);
+	sqlite3_stmt *stmt = store_stmt(st, f != NULL && f->platform_id != 0 ? STMT_SEARCH_PLATFORM
+									     : STMT_SEARCH);
 	struct store_provision p;
 	struct store_hit hit = { .provision = &p };
 	int rc;
@@ -337,6 +338,9 @@ store_search(struct store *st, const char *match, const struct store_provision_f
 		return STORE_ERROR;
 	store_bind_text(stmt, 1, match);
 	bind_filter(stmt, f);
+	/* Within one platform, term frequencies over the whole index would
+	 * cost more than they tell (see rank.c). */
+	store_bind_text(stmt, 6, f != NULL && f->platform_id != 0 ? "clause_rank_tf" : "clause_rank");
 	sqlite3_bind_int(stmt, 4, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		int stop;

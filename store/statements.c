@@ -44,6 +44,18 @@
 	"  JOIN document d ON d.id = p.document_id WHERE p.type_id = t.id)," \
 	" (SELECT count(*) FROM provision p WHERE p.type_id = t.id)"
 
+/* What a search returns beyond a provision: the snippet and the rank. */
+#define SEARCH_COLUMNS \
+	" snippet(provision_fts, 0, '" STORE_MARK_START "', '" STORE_MARK_END "'," \
+	"         '\xe2\x80\xa6', 24), f.rank"
+/* The match and the ranking (see rank.c): ?1 is the FTS5 expression, ?6
+ * the ranking function, clause_rank or clause_rank_tf.  Column weights:
+ * excerpt, headline, impact, platform, kind. */
+#define SEARCH_MATCH \
+	"provision_fts MATCH ?1 AND f.rank MATCH ?6 || '(4.0, 3.0, 2.0, 1.0, 1.0)'"
+#define SEARCH_MATCH_TF \
+	"provision_fts MATCH ?1 AND f.rank MATCH 'clause_rank_tf(4.0, 3.0, 2.0, 1.0, 1.0)'"
+
 static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
 	[STMT_COMMIT] = "COMMIT",
@@ -163,20 +175,33 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"SELECT " TYPE_COLUMNS ", NULL FROM provision_type t ORDER BY t.topic, t.slug",
 	[STMT_TYPE_FIND] =
 		"SELECT " TYPE_COLUMNS ", NULL FROM provision_type t WHERE t.slug = ?1",
+	/* FTS5 drives: with ORDER BY rank it returns rows best first, so the
+	 * joins and the snippet run only for the rows before the LIMIT. */
 	[STMT_SEARCH] =
-		"SELECT " PROVISION_COLUMNS ","
-		" snippet(provision_fts, 0, '" STORE_MARK_START "', '" STORE_MARK_END "',"
-		"         '\xe2\x80\xa6', 24),"
-		" bm25(provision_fts, 4.0, 3.0, 2.0, 1.0, 1.0)"
+		"SELECT " PROVISION_COLUMNS "," SEARCH_COLUMNS
 		" FROM provision_fts f JOIN provision p ON p.id = f.rowid"
 		" JOIN document d ON d.id = p.document_id"
 		" JOIN platform pl ON pl.id = d.platform_id"
 		" JOIN provision_type t ON t.id = p.type_id"
 		" LEFT JOIN version lv ON lv.id = p.last_version"
 		" LEFT JOIN version fv ON fv.id = p.first_version"
-		" WHERE provision_fts MATCH ?1 AND (?2 = 0 OR pl.id = ?2)"
+		" WHERE " SEARCH_MATCH
 		"   AND (?3 IS NULL OR t.slug = ?3) AND (?5 IS NULL OR p.severity = ?5)"
-		" ORDER BY bm25(provision_fts, 4.0, 3.0, 2.0, 1.0, 1.0) LIMIT ?4",
+		" ORDER BY f.rank LIMIT ?4",
+	/* One platform's provisions are few: walk them (CROSS JOIN keeps that
+	 * order of loops) and look each up in the index, rather than rank
+	 * every match of a common word only to keep this platform's. */
+	[STMT_SEARCH_PLATFORM] =
+		"SELECT " PROVISION_COLUMNS "," SEARCH_COLUMNS
+		" FROM document d CROSS JOIN provision p ON p.document_id = d.id"
+		" CROSS JOIN provision_fts f ON f.rowid = p.id"
+		" JOIN platform pl ON pl.id = d.platform_id"
+		" JOIN provision_type t ON t.id = p.type_id"
+		" LEFT JOIN version lv ON lv.id = p.last_version"
+		" LEFT JOIN version fv ON fv.id = p.first_version"
+		" WHERE d.platform_id = ?2 AND " SEARCH_MATCH_TF
+		"   AND (?3 IS NULL OR t.slug = ?3) AND (?5 IS NULL OR p.severity = ?5)"
+		" ORDER BY f.rank LIMIT ?4",
 };
 
 const char *

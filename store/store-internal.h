@@ -41,6 +41,7 @@ enum store_stmt {
 	STMT_TYPE_LIST,
 	STMT_TYPE_FIND,
 	STMT_SEARCH,
+	STMT_SEARCH_PLATFORM,
 	STMT_COUNT		/* Number of statements, not a statement. */
 };
 
@@ -69,6 +70,9 @@ int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what);
 
 /* schema.c: migrate db to target (<= STORE_SCHEMA_VERSION). */
 int store_schema_migrate(sqlite3 *db, int target, char *err, size_t errsize);
+
+/* rank.c: register clause_rank() with the connection's FTS5. */
+int store_rank_register(sqlite3 *db);
 
 /* statements.c: the SQL text of each statement. */
 const char *store_stmt_sql(enum store_stmt id);

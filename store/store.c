@@ -93,11 +93,20 @@ store_open(const char *path, char *err, size_t errsize)
 	if (store_set_wal(st->db, &msg) != SQLITE_OK
 	    || sqlite3_exec(st->db,
 			    "PRAGMA synchronous = NORMAL;"
-			    "PRAGMA foreign_keys = ON;",
+			    "PRAGMA foreign_keys = ON;"
+			    /* Read the index through the page cache of the
+			     * kernel, not a copy in each process. */
+			    "PRAGMA mmap_size = 268435456;"
+			    "PRAGMA cache_size = -16384;",
 			    NULL, NULL, &msg) != SQLITE_OK) {
 		store_seterr(err, errsize, "cannot set up '%s': %s", path,
 			     msg != NULL ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
+		goto error;
+	}
+	if (store_rank_register(st->db) != SQLITE_OK) {
+		store_seterr(err, errsize, "cannot set up '%s': no FTS5 ranking: %s", path,
+			     sqlite3_errmsg(st->db));
 		goto error;
 	}
 	if (store_schema_migrate(st->db, STORE_SCHEMA_VERSION, st->errmsg, sizeof(st->errmsg))

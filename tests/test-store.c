@@ -97,6 +97,16 @@ count_hit(const struct store_hit *hit, void *ctx)
 }
 
 static int
+keep_first(const struct store_hit *hit, void *ctx)
+{
+	int64_t *first = ctx;
+
+	if (*first == 0)
+		*first = hit->provision->id;
+	return 0;
+}
+
+static int
 search_count(struct store *st, const char *match)
 {
 	int n = 0;
@@ -172,19 +182,20 @@ test_reopen_keeps_rows(void **state)
 	assert_int_equal(search_count(f->st, "\"chats\""), 1);
 }
 
-/* A database written by the previous schema version is upgraded in place,
+/* A database written by an earlier schema version is upgraded in place,
  * its rows kept and indexed. */
 static void
-test_migration_from_version_1(void **state)
+migrate_from(struct fixture *f, int from)
 {
-	struct fixture *f = *state;
-	char *path = test_path(f->dir, "v1.db"), err[256];
+	char name[32], *path, err[256];
 	struct store *st;
 	sqlite3 *db;
 
-	(void)state;
+	snprintf(name, sizeof(name), "v%d.db", from);
+	path = test_path(f->dir, name);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(store_schema_migrate(db, 1, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_rank_register(db), SQLITE_OK);
+	assert_int_equal(store_schema_migrate(db, from, err, sizeof(err)), STORE_OK);
 	assert_int_equal(sqlite3_exec(db,
 		"INSERT INTO platform(id, slug, name) VALUES (1, 'old', 'Old Platform');"
 		"INSERT INTO document(id, platform_id, kind, title, url)"
@@ -196,7 +207,7 @@ test_migration_from_version_1(void **state)
 		"  VALUES (7, 1, 1, 'Disputes go to binding arbitration.', 1, 1);",
 		NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(sql_int(path, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(path, "PRAGMA user_version"), from);
 
 	st = store_open(path, err, sizeof(err));
 	if (st == NULL)
@@ -208,6 +219,56 @@ test_migration_from_version_1(void **state)
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM provision WHERE id = 7"), 1);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM version"), 1);
 	free(path);
+}
+
+static void
+test_migration_from_each_version(void **state)
+{
+	int from;
+
+	for (from = 1; from < STORE_SCHEMA_VERSION; from++)
+		migrate_from(*state, from);
+}
+
+/* More weight where the words are: in the headline, and more often. */
+static void
+test_search_ranks_best_first(void **state)
+{
+	struct fixture *f = *state;
+	struct store_provision_in in = { 0 };
+	int64_t strong = 0, weak = 0;
+	int64_t first = 0;
+
+	add_platform(f, "acme", "Acme");
+	weak = add_provision(f, "w", "training", "Disputes end in arbitration, rarely.");
+	in.key = "s";
+	in.document_id = f->document;
+	in.kind = "arbitration";
+	in.excerpt = "Arbitration: every claim goes to arbitration; the arbitration is binding.";
+	in.headline = "Binding arbitration for every claim";
+	assert_int_equal(store_put_provision(f->st, &in, &strong), STORE_OK);
+	assert_int_equal(store_search(f->st, "\"arbitration\"", NULL, 10, keep_first, &first),
+			 STORE_OK);
+	assert_true(first == strong && strong != weak);
+}
+
+/* A platform filter reaches FTS5 as a quoted string, whatever the slug. */
+static void
+test_search_filter_with_hostile_slug(void **state)
+{
+	struct fixture *f = *state;
+	struct store_provision_filter filter = { 0 };
+	int n = 0;
+
+	add_platform(f, "a\"b) OR (x", "Quote");
+	add_provision(f, "q", "training", "We train on chats.");
+	filter.platform_id = f->platform;
+	filter.kind = "tra\"ining";
+	assert_int_equal(store_search(f->st, "\"chats\"", &filter, 10, count_hit, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	filter.kind = "training";
+	assert_int_equal(store_search(f->st, "\"chats\"", &filter, 10, count_hit, &n), STORE_OK);
+	assert_int_equal(n, 1);
 }
 
 static void
@@ -433,7 +494,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_sets_up_the_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_keeps_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_migration_from_version_1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_from_each_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_ranks_best_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_filter_with_hostile_slug, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_newer_database_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_path_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_follows_provisions, setup, teardown),
