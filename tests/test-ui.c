@@ -220,7 +220,14 @@ test_search_finds_a_provision(void **state)
 	press(s, "\r");
 	screen_assert_shows(s, "Claude: provisions", WAIT_MS);
 	screen_assert_shows(s, "Feedback licence", WAIT_MS);
-	screen_assert_shows(s, "n next, N previous", WAIT_MS);
+	screen_assert_shows(s, "match 1 of 2", WAIT_MS);
+	/* n opens the next match from the main screen; past the last, it says so. */
+	press(s, "n");
+	screen_assert_shows(s, "match 2 of 2", WAIT_MS);
+	press(s, "n");
+	screen_assert_shows(s, "last match", WAIT_MS);
+	press(s, "N");
+	screen_assert_shows(s, "match 1 of 2", WAIT_MS);
 	/* A malformed query is a message, not a crash. */
 	press(s, "/");
 	press_named(s, "Backspace");
@@ -379,6 +386,29 @@ test_hostile_text_is_inert(void **state)
 	quit(s);
 }
 
+/* The terminals people use; Ctrl-C and SIGTERM leave them as found. */
+static void
+test_terminals_and_signals(void **state)
+{
+	static const char *const terms[] = { "screen-256color", "tmux-256color", "xterm", NULL };
+	struct screen *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; terms[i] != NULL; i++) {
+		s = start(24, 80, terms[i], NULL);
+		screen_assert_shows(s, "Platforms (45)", WAIT_MS);
+		press(s, "j");
+		screen_assert_shows(s, "Apple: provisions", WAIT_MS);
+		quit(s);
+	}
+	s = start(24, 80, NULL, NULL);
+	screen_send(s, "\x03");
+	assert_int_equal(screen_exit_status(s, WAIT_MS), 0);
+	assert_int_equal(screen_altscreen(s), SCREEN_ALT_LEFT);
+	screen_stop(s);
+}
+
 int
 main(void)
 {
@@ -392,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_resize),
 		cmocka_unit_test(test_no_color),
 		cmocka_unit_test(test_hostile_text_is_inert),
+		cmocka_unit_test(test_terminals_and_signals),
 	};
 
 	return cmocka_run_group_tests(tests, world_setup, world_teardown);

@@ -426,6 +426,12 @@ browse_key(struct ui *ui, int key)
 	case UI_KEY_FN(KEY_LEFT):
 		b->focus = (b->focus + 2) % 3;
 		return 1;
+	case 'n':
+		ui_search_step(ui, 1);
+		return 1;
+	case 'N':
+		ui_search_step(ui, -1);
+		return 1;
 	case '\r':
 	case '\n':
 	case UI_KEY_FN(KEY_ENTER):
@@ -504,6 +510,7 @@ ui_browse_kind(struct ui *ui)
 static const struct ui_key_help browse_help[] = {
 	{ "Tab S-Tab h l", "next, previous pane" },
 	{ "Enter", "into the next pane; on another platform's line, open it" },
+	{ "n N", "the next, previous match of the last search" },
 	{ NULL, NULL }
 };
 

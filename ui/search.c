@@ -161,8 +161,8 @@ search_draw(struct ui *ui)
 }
 
 /* Open the hit at sel + step (step -1, 0 or 1). */
-static void
-open_hit(struct ui *ui, int step)
+void
+ui_search_step(struct ui *ui, int step)
 {
 	struct ui_search *s = &ui->search;
 
@@ -202,7 +202,7 @@ edit_key(struct ui *ui, int key)
 	case '\r':
 	case '\n':
 	case UI_KEY_FN(KEY_ENTER):
-		open_hit(ui, 0);
+		ui_search_step(ui, 0);
 		return 1;
 	case UI_KEY_FN(KEY_BACKSPACE):
 	case 0x7f:
@@ -280,13 +280,13 @@ search_key(struct ui *ui, int key)
 	case '\r':
 	case '\n':
 	case UI_KEY_FN(KEY_ENTER):
-		open_hit(ui, 0);
+		ui_search_step(ui, 0);
 		return 1;
 	case 'n':
-		open_hit(ui, 1);
+		ui_search_step(ui, 1);
 		return 1;
 	case 'N':
-		open_hit(ui, -1);
+		ui_search_step(ui, -1);
 		return 1;
 	}
 	rc = ui_move(&s->sel, s->nhits, key, (ui->rows - 3) / HIT_ROWS);

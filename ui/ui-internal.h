@@ -243,6 +243,8 @@ const char *ui_browse_kind(struct ui *ui);
 /* search.c */
 void ui_search_free(struct ui *ui);
 void ui_search_start(struct ui *ui);
+/* Open the next (1), previous (-1) or selected (0) match of the search. */
+void ui_search_step(struct ui *ui, int step);
 
 /* compare.c */
 void ui_compare_free(struct ui *ui);
