@@ -20,7 +20,8 @@
 	" LEFT JOIN version lv ON lv.id = p.last_version" \
 	" LEFT JOIN version fv ON fv.id = p.first_version"
 
-/* The columns of struct store_platform, from PLATFORM_FROM. */
+/* The columns of struct store_platform, from PLATFORM_FROM: it counts every
+ * platform's provisions in one pass, for the whole list. */
 #define PLATFORM_COLUMNS \
 	"pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage," \
 	" (SELECT count(*) FROM document d WHERE d.platform_id = pl.id)," \
@@ -33,6 +34,17 @@
 	"         sum(p.severity = 'low') AS low, sum(p.severity = 'favourable') AS favourable" \
 	"  FROM provision p JOIN document d ON d.id = p.document_id" \
 	"  GROUP BY d.platform_id) ps ON ps.platform_id = pl.id"
+
+/* The same columns for one platform: counted for that platform alone. */
+#define PLATFORM_ONE_COLUMNS \
+	"pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage," \
+	" (SELECT count(*) FROM document d WHERE d.platform_id = pl.id)," \
+	PLATFORM_COUNT("1") "," PLATFORM_COUNT("p.severity = 'high'") "," \
+	PLATFORM_COUNT("p.severity = 'medium'") "," PLATFORM_COUNT("p.severity = 'low'") "," \
+	PLATFORM_COUNT("p.severity = 'favourable'")
+#define PLATFORM_COUNT(condition) \
+	" (SELECT count(*) FROM document d JOIN provision p ON p.document_id = d.id" \
+	"  WHERE d.platform_id = pl.id AND " condition ")"
 
 #define REGULATION_COLUMNS \
 	"r.id, r.slug, r.framework, r.article, r.title, r.jurisdiction, r.authority," \
@@ -132,12 +144,12 @@ static const char *const statement_sql[STMT_COUNT] = {
 	/* Exact slug, then exact name, then a prefix of either: ranked so that
 	 * the caller can tell a single answer from an ambiguous one. */
 	[STMT_PLATFORM_FIND] =
-		"SELECT " PLATFORM_COLUMNS ","
+		"SELECT " PLATFORM_ONE_COLUMNS ","
 		" CASE WHEN pl.slug = ?1 THEN 0"
 		"      WHEN pl.name = ?1 COLLATE NOCASE OR pl.slug = lower(?1) THEN 1"
 		"      ELSE 2 END AS rank,"
 		" count(*) OVER () AS matches"
-		PLATFORM_FROM
+		" FROM platform pl"
 		" WHERE pl.slug = ?1 OR pl.name = ?1 COLLATE NOCASE OR pl.slug = lower(?1)"
 		"    OR substr(pl.slug, 1, length(?1)) = lower(?1)"
 		"    OR lower(substr(pl.name, 1, length(?1))) = lower(?1)"
