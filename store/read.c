@@ -239,7 +239,7 @@ store_each_document(struct store *st, int64_t platform_id,
 }
 
 /* Bind a filter's platform, kind and severity to parameters ?2, ?3 and ?5,
- * as both STMT_PROVISION_LIST and STMT_SEARCH take them. */
+ * as the STMT_PROVISION_* statements and STMT_SEARCH take them. */
 static void
 bind_filter(sqlite3_stmt *stmt, const struct store_provision_filter *f)
 {
@@ -252,9 +252,16 @@ int
 store_each_provision(struct store *st, const struct store_provision_filter *f,
 		     int (*cb)(const struct store_provision *, void *), void *ctx)
 {
-	sqlite3_stmt *stmt = store_stmt(st, STMT_PROVISION_LIST);
+	enum store_stmt id = STMT_PROVISION_ALL;
+	sqlite3_stmt *stmt;
 
-	if (stmt == NULL)
+	if (f != NULL && f->id != 0)
+		id = STMT_PROVISION_BY_ID;
+	else if (f != NULL && f->platform_id != 0)
+		id = STMT_PROVISION_BY_PLATFORM;
+	else if (f != NULL && f->kind != NULL)
+		id = STMT_PROVISION_BY_KIND;
+	if ((stmt = store_stmt(st, id)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, f != NULL ? f->id : 0);
 	bind_filter(stmt, f);

@@ -192,7 +192,10 @@ static const char schema_v3[] =
 	"  tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4');"
 	"INSERT INTO provision_fts(provision_fts, rank)"
 	"  VALUES ('rank', 'bm25(4.0, 3.0, 2.0, 1.0, 1.0)');"
-	"INSERT INTO provision_fts(provision_fts) VALUES ('rebuild');";
+	"INSERT INTO provision_fts(provision_fts) VALUES ('rebuild');"
+	/* The per-severity counts of each platform, read from the index. */
+	"CREATE INDEX provision_by_document_severity ON provision(document_id, severity);"
+	"DROP INDEX provision_by_document;";
 
 /* migrations[i] takes a database from version i to version i + 1. */
 static const char *const migrations[] = {

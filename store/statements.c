@@ -50,11 +50,19 @@
 	"r.id, r.slug, r.framework, r.article, r.title, r.jurisdiction, r.authority," \
 	" r.max_penalty, r.url"
 
+/* The columns of struct store_type, from TYPE_FROM: the counts of every
+ * kind in one pass over the provisions. */
 #define TYPE_COLUMNS \
 	"t.id, t.slug, t.name, t.topic, t.description," \
-	" (SELECT count(DISTINCT d.platform_id) FROM provision p" \
-	"  JOIN document d ON d.id = p.document_id WHERE p.type_id = t.id)," \
-	" (SELECT count(*) FROM provision p WHERE p.type_id = t.id)"
+	" coalesce(ts.platforms, 0), coalesce(ts.n, 0)"
+#define TYPE_FROM \
+	" FROM provision_type t LEFT JOIN" \
+	" (SELECT p.type_id AS type_id, count(DISTINCT d.platform_id) AS platforms," \
+	"         count(*) AS n" \
+	"  FROM provision p JOIN document d ON d.id = p.document_id" \
+	"  GROUP BY p.type_id) ts ON ts.type_id = t.id"
+/* The same columns, counts left out (0), where a list does not show them. */
+#define TYPE_PLAIN_COLUMNS "t.id, t.slug, t.name, t.topic, t.description, 0, 0"
 
 /* What a search returns beyond a provision: the snippet and the rank. */
 #define SEARCH_COLUMNS \
@@ -160,10 +168,22 @@ static const char *const statement_sql[STMT_COUNT] = {
 		" (SELECT max(v.retrieved_at) FROM version v WHERE v.document_id = d.id),"
 		" (SELECT count(*) FROM provision p WHERE p.document_id = d.id)"
 		" FROM document d WHERE d.platform_id = ?1 ORDER BY d.kind",
-	[STMT_PROVISION_LIST] =
+	/* One statement per way in, so that each is led by its index: the
+	 * provision's id, the platform's documents, or the kind. */
+	[STMT_PROVISION_BY_ID] =
+		"SELECT " PROVISION_COLUMNS PROVISION_JOINS " WHERE p.id = ?1",
+	[STMT_PROVISION_BY_PLATFORM] =
 		"SELECT " PROVISION_COLUMNS PROVISION_JOINS
-		" WHERE (?1 = 0 OR p.id = ?1) AND (?2 = 0 OR pl.id = ?2)"
-		"   AND (?3 IS NULL OR t.slug = ?3) AND (?5 IS NULL OR p.severity = ?5)"
+		" WHERE d.platform_id = ?2 AND (?3 IS NULL OR t.slug = ?3)"
+		"   AND (?5 IS NULL OR p.severity = ?5)"
+		" ORDER BY d.kind, t.slug, p.id",
+	[STMT_PROVISION_BY_KIND] =
+		"SELECT " PROVISION_COLUMNS PROVISION_JOINS
+		" WHERE t.slug = ?3 AND (?5 IS NULL OR p.severity = ?5)"
+		" ORDER BY pl.name COLLATE NOCASE, d.kind, p.id",
+	[STMT_PROVISION_ALL] =
+		"SELECT " PROVISION_COLUMNS PROVISION_JOINS
+		" WHERE ?5 IS NULL OR p.severity = ?5"
 		" ORDER BY pl.name COLLATE NOCASE, d.kind, t.slug, p.id",
 	[STMT_PROVISION_REGULATIONS] =
 		"SELECT " REGULATION_COLUMNS ", pr.why, 'provision'"
@@ -180,13 +200,13 @@ static const char *const statement_sql[STMT_COUNT] = {
 		" WHERE ?1 IS NULL OR r.framework = ?1 COLLATE NOCASE"
 		" ORDER BY r.framework, r.id",
 	[STMT_REGULATION_TYPES] =
-		"SELECT " TYPE_COLUMNS ", tr.why FROM type_regulation tr"
+		"SELECT " TYPE_PLAIN_COLUMNS ", tr.why FROM type_regulation tr"
 		" JOIN provision_type t ON t.id = tr.type_id WHERE tr.regulation_id = ?1"
 		" ORDER BY t.slug",
 	[STMT_TYPE_LIST] =
-		"SELECT " TYPE_COLUMNS ", NULL FROM provision_type t ORDER BY t.topic, t.slug",
+		"SELECT " TYPE_COLUMNS ", NULL" TYPE_FROM " ORDER BY t.topic, t.slug",
 	[STMT_TYPE_FIND] =
-		"SELECT " TYPE_COLUMNS ", NULL FROM provision_type t WHERE t.slug = ?1",
+		"SELECT " TYPE_PLAIN_COLUMNS ", NULL FROM provision_type t WHERE t.slug = ?1",
 	/* FTS5 drives: with ORDER BY rank it returns rows best first, so the
 	 * joins and the snippet run only for the rows before the LIMIT. */
 	[STMT_SEARCH] =

@@ -211,8 +211,8 @@ struct store_type {
 	const char *name;
 	const char *topic;
 	const char *description;
-	int platforms;		/* Platforms with a provision of this kind. */
-	int provisions;
+	int platforms;		/* Platforms with a provision of this kind; */
+	int provisions;		/* counted by store_each_type only (else 0). */
 	const char *why;	/* Set by store_each_regulation_type only. */
 };
 int store_each_type(struct store *st, int (*cb)(const struct store_type *, void *), void *ctx);
