@@ -17,7 +17,7 @@ struct provision_walk {
 	json_t *list;		/* --json: the array being filled. */
 	int64_t id;		/* The provision shown. */
 	char *kind;		/* Its kind, copied. */
-	char *platform;		/* Its platform's slug, copied. */
+	int64_t platform_id;	/* Its platform. */
 	int found;
 	int others;
 };
@@ -42,8 +42,8 @@ show_main(const struct store_provision *p, void *ctx)
 
 	w->found = 1;
 	w->kind = strdup(p->kind);
-	w->platform = strdup(p->platform_slug);
-	if (w->kind == NULL || w->platform == NULL)
+	w->platform_id = p->platform_id;
+	if (w->kind == NULL)
 		return CLI_WALK_NOMEM;
 	if (w->obj != NULL) {
 		json_t *obj = cli_json_provision(p);
@@ -137,8 +137,6 @@ show_other(const struct store_provision *p, void *ctx)
 	struct provision_walk *w = ctx;
 	struct output *o = &w->cli->out;
 
-	if (strcmp(p->platform_slug, w->platform) == 0)
-		return 0;	/* Other platforms only. */
 	w->others++;
 	if (w->list != NULL) {
 		json_t *obj = json_object();
@@ -225,9 +223,8 @@ provision_run(struct cli *cli, int argc, char **argv)
 	if (rc == STORE_OK && (rc = new_list(&w, "others")) == 0) {
 		if (w.obj == NULL)
 			section(&cli->out, "How other platforms handle this");
-		filter.id = 0;
-		filter.kind = w.kind;
-		rc = store_each_provision(cli->store, &filter, show_other, &w);
+		rc = store_each_provision_elsewhere(cli->store, w.kind, w.platform_id, 0, show_other,
+						    &w);
 		if (rc == STORE_OK && w.obj == NULL && w.others == 0)
 			fputs("  No other platform has a provision of this kind in clause.\n",
 			      cli->out.fp);
@@ -247,7 +244,6 @@ provision_run(struct cli *cli, int argc, char **argv)
 out:
 	json_decref(w.obj);
 	free(w.kind);
-	free(w.platform);
 	return rc;
 }
 

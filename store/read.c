@@ -51,6 +51,7 @@ row_provision(sqlite3_stmt *s, struct store_provision *p)
 	p->version_date = store_column_text(s, 18);
 	p->version_sha256 = store_column_text(s, 19);
 	p->first_seen = store_column_text(s, 20);
+	p->platform_id = sqlite3_column_int64(s, 21);
 }
 
 static void
@@ -270,6 +271,21 @@ store_each_provision(struct store *st, const struct store_provision_filter *f,
 }
 
 int
+store_each_provision_elsewhere(struct store *st, const char *kind, int64_t platform_id,
+			       int limit, int (*cb)(const struct store_provision *, void *),
+			       void *ctx)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_PROVISION_ELSEWHERE);
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 2, platform_id);
+	store_bind_text(stmt, 3, kind);
+	sqlite3_bind_int(stmt, 4, limit > 0 ? limit : -1);
+	return walk_provisions(st, stmt, "cannot list provisions", 0, cb, ctx);
+}
+
+int
 store_each_provision_regulation(struct store *st, int64_t provision_id,
 				int (*cb)(const struct store_regulation *, void *), void *ctx)
 {
@@ -353,8 +369,8 @@ store_search(struct store *st, const char *match, const struct store_provision_f
 		int stop;
 
 		row_provision(stmt, &p);
-		hit.snippet = store_column_text(stmt, 21);
-		hit.rank = sqlite3_column_double(stmt, 22);
+		hit.snippet = store_column_text(stmt, 22);
+		hit.rank = sqlite3_column_double(stmt, 23);
 		if ((stop = cb(&hit, ctx)) != 0) {
 			sqlite3_reset(stmt);
 			return stop;

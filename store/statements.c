@@ -11,7 +11,8 @@
 #define PROVISION_COLUMNS \
 	"p.id, p.key, pl.slug, pl.name, d.kind, d.title, d.url, t.slug, t.name," \
 	" p.excerpt, p.headline, p.analysis, p.impact, p.action, p.severity," \
-	" p.severity_reason, p.status, p.origin, lv.retrieved_at, lv.sha256, fv.retrieved_at"
+	" p.severity_reason, p.status, p.origin, lv.retrieved_at, lv.sha256, fv.retrieved_at," \
+	" pl.id"
 #define PROVISION_JOINS \
 	" FROM provision p" \
 	" JOIN document d ON d.id = p.document_id" \
@@ -181,6 +182,13 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"SELECT " PROVISION_COLUMNS PROVISION_JOINS
 		" WHERE t.slug = ?3 AND (?5 IS NULL OR p.severity = ?5)"
 		" ORDER BY pl.name COLLATE NOCASE, d.kind, p.id",
+	/* "How other platforms handle this": the first provision of the kind
+	 * on each other platform (SQLite takes the bare columns from the row
+	 * of min(p.id)). */
+	[STMT_PROVISION_ELSEWHERE] =
+		"SELECT " PROVISION_COLUMNS ", min(p.id)" PROVISION_JOINS
+		" WHERE t.slug = ?3 AND d.platform_id != ?2"
+		" GROUP BY d.platform_id ORDER BY pl.name COLLATE NOCASE LIMIT ?4",
 	[STMT_PROVISION_ALL] =
 		"SELECT " PROVISION_COLUMNS PROVISION_JOINS
 		" WHERE ?5 IS NULL OR p.severity = ?5"

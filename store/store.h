@@ -171,6 +171,7 @@ struct store_provision {
 	const char *version_date;	/* retrieved_at of the version it cites. */
 	const char *version_sha256;
 	const char *first_seen;		/* retrieved_at of its first version. */
+	int64_t platform_id;
 };
 
 struct store_provision_filter {
@@ -182,6 +183,13 @@ struct store_provision_filter {
 /* Provisions matching every set field of f, by platform, document, kind. */
 int store_each_provision(struct store *st, const struct store_provision_filter *f,
 			 int (*cb)(const struct store_provision *, void *), void *ctx);
+
+/* How other platforms handle a kind: for each platform but platform_id
+ * that has a provision of the kind, its first one, by platform name; at
+ * most limit platforms (0: all). */
+int store_each_provision_elsewhere(struct store *st, const char *kind, int64_t platform_id,
+				   int limit, int (*cb)(const struct store_provision *, void *),
+				   void *ctx);
 
 struct store_regulation {
 	int64_t id;

@@ -25,7 +25,8 @@
  * (1 by default) is the first argument or CLAUSE_BENCH_SCALE: 0.01 builds
  * 20 platforms and runs 10 queries, small enough for valgrind.  With
  * CLAUSE_BENCH_KEEP=1 the temporary directory is left (and named) at the
- * end, to look at the database with sqlite3; CLAUSE_BENCH_VERBOSE=1
+ * end, to look at the database with sqlite3; CLAUSE_BENCH_KEEP_DB=PATH
+ * moves the database there for tests/bench-ui; CLAUSE_BENCH_VERBOSE=1
  * lists every query with its time and hits on stderr.
  *
  * A benchmark reports and does not judge: it exits 0 when a target is
@@ -1370,6 +1371,11 @@ cleanup(struct bench *b)
 
 	if (b->dir[0] == '\0')
 		return 0;
+	/* CLAUSE_BENCH_KEEP_DB: hand the database on (to bench-ui). */
+	if (getenv("CLAUSE_BENCH_KEEP_DB") != NULL && *getenv("CLAUSE_BENCH_KEEP_DB") != '\0'
+	    && rename(b->db, getenv("CLAUSE_BENCH_KEEP_DB")) != 0)
+		return bench_fail("cannot move the database to '%s': %s",
+				  getenv("CLAUSE_BENCH_KEEP_DB"), strerror(errno));
 	if (b->keep) {
 		fprintf(stderr, "bench: kept '%s'\n", b->dir);
 		return 0;

@@ -11,6 +11,9 @@
 #include "store.h"
 #include "ui-internal.h"
 
+/* Other platforms listed under a provision at most (c compares them all). */
+#define DETAIL_OTHERS 40
+
 /* The rectangles of the three panes for the terminal's size.  Wide
  * terminals get three columns; narrower ones stack the platforms above
  * the provisions on the left, with the detail on the right. */
@@ -144,7 +147,6 @@ struct detail_build {
 	struct ui *ui;
 	struct ui_lines *l;
 	int width;
-	const char *platform;	/* Slug, to leave out of "other platforms". */
 	char *kind;
 	int others;
 	int failed;
@@ -169,7 +171,6 @@ detail_main(const struct store_provision *p, void *ctx)
 	snprintf(date, sizeof(date), "%.10s", p->version_date != NULL ? p->version_date : "");
 	snprintf(first, sizeof(first), "%.10s", p->first_seen != NULL ? p->first_seen : "");
 	d->kind = strdup(p->kind);
-	d->platform = NULL;
 	d->failed |= d->kind == NULL;
 	d->failed |= ui_lines_wrap(d->l, UI_HEADING, 0, d->width, p->headline, 0) != 0;
 	snprintf(line, sizeof(line), "#%lld · %s · severity %s", (long long)p->id, p->kind_name,
@@ -210,8 +211,6 @@ detail_other(const struct store_provision *p, void *ctx)
 	struct detail_build *d = ctx;
 	char line[512];
 
-	if (d->platform != NULL && strcmp(p->platform_slug, d->platform) == 0)
-		return 0;
 	d->others++;
 	snprintf(line, sizeof(line), "→ %s: %s", p->platform_name, p->headline);
 	d->failed |= ui_lines_wrap(d->l, UI_LINK, 0, d->width, line, p->id) != 0;
@@ -241,16 +240,17 @@ build_detail(struct ui *ui, int width)
 			   store_errmsg(ui->st));
 		return;
 	}
-	d.platform = ui->platforms[ui->platform].slug;
 	d.failed |= ui_lines_blank(d.l) != 0;
 	d.failed |= ui_lines_wrap(d.l, UI_HEADING, 0, width, "The law it engages", 0) != 0;
 	store_each_provision_regulation(ui->st, id, detail_regulation, &d);
 	d.failed |= ui_lines_blank(d.l) != 0;
 	d.failed |= ui_lines_wrap(d.l, UI_HEADING, 0, width,
 				  "How other platforms handle this (Enter opens)", 0) != 0;
-	f.id = 0;
-	f.kind = d.kind;
-	store_each_provision(ui->st, &f, detail_other, &d);
+	store_each_provision_elsewhere(ui->st, d.kind, ui->platforms[ui->platform].id,
+				       DETAIL_OTHERS, detail_other, &d);
+	if (d.others == DETAIL_OTHERS)
+		d.failed |= ui_lines_wrap(d.l, UI_DIM, 0, width,
+					  "… and more: c compares them all side by side.", 0);
 	if (d.others == 0)
 		d.failed |= ui_lines_wrap(d.l, UI_DIM, 0, width,
 					  "No other platform has a provision of this kind.", 0);
