@@ -193,9 +193,12 @@ static const char schema_v3[] =
 	"INSERT INTO provision_fts(provision_fts, rank)"
 	"  VALUES ('rank', 'bm25(4.0, 3.0, 2.0, 1.0, 1.0)');"
 	"INSERT INTO provision_fts(provision_fts) VALUES ('rebuild');"
-	/* The per-severity counts of each platform, read from the index. */
+	/* The per-severity counts of each platform, and the platforms that
+	 * have a kind, read from indexes without the provisions' text. */
 	"CREATE INDEX provision_by_document_severity ON provision(document_id, severity);"
-	"DROP INDEX provision_by_document;";
+	"DROP INDEX provision_by_document;"
+	"CREATE INDEX provision_by_type_document ON provision(type_id, document_id);"
+	"DROP INDEX provision_by_type;";
 
 /* migrations[i] takes a database from version i to version i + 1. */
 static const char *const migrations[] = {

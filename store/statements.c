@@ -183,12 +183,23 @@ static const char *const statement_sql[STMT_COUNT] = {
 		" WHERE t.slug = ?3 AND (?5 IS NULL OR p.severity = ?5)"
 		" ORDER BY pl.name COLLATE NOCASE, d.kind, p.id",
 	/* "How other platforms handle this": the first provision of the kind
-	 * on each other platform (SQLite takes the bare columns from the row
-	 * of min(p.id)). */
+	 * on each other platform.  The platforms are chosen from the indexes
+	 * alone; only the rows shown are read whole. */
 	[STMT_PROVISION_ELSEWHERE] =
-		"SELECT " PROVISION_COLUMNS ", min(p.id)" PROVISION_JOINS
-		" WHERE t.slug = ?3 AND d.platform_id != ?2"
-		" GROUP BY d.platform_id ORDER BY pl.name COLLATE NOCASE LIMIT ?4",
+		"WITH firsts AS ("
+		"  SELECT min(p.id) AS id, pl.name AS name"
+		"  FROM provision p JOIN document d ON d.id = p.document_id"
+		"  JOIN platform pl ON pl.id = d.platform_id"
+		"  WHERE p.type_id = (SELECT id FROM provision_type WHERE slug = ?3)"
+		"    AND d.platform_id != ?2"
+		"  GROUP BY d.platform_id ORDER BY pl.name COLLATE NOCASE LIMIT ?4)"
+		" SELECT " PROVISION_COLUMNS " FROM firsts JOIN provision p ON p.id = firsts.id"
+		" JOIN document d ON d.id = p.document_id"
+		" JOIN platform pl ON pl.id = d.platform_id"
+		" JOIN provision_type t ON t.id = p.type_id"
+		" LEFT JOIN version lv ON lv.id = p.last_version"
+		" LEFT JOIN version fv ON fv.id = p.first_version"
+		" ORDER BY firsts.name COLLATE NOCASE",
 	[STMT_PROVISION_ALL] =
 		"SELECT " PROVISION_COLUMNS PROVISION_JOINS
 		" WHERE ?5 IS NULL OR p.severity = ?5"
