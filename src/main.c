@@ -36,7 +36,8 @@ usage(FILE *fp)
 		"\n"
 		"Browse the provisions of online platforms' terms of service and privacy\n"
 		"policies: what each lets the platform do, the law it engages, and how\n"
-		"other platforms handle the same thing.  With no command, lists the platforms.\n"
+		"other platforms handle the same thing.  With no command, on a terminal,\n"
+		"opens the browser (? in it lists the keys); otherwise lists the platforms.\n"
 		"\n"
 		"Commands:\n");
 	for (i = 0; commands[i] != NULL; i++)
