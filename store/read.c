@@ -178,6 +178,43 @@ store_each_platform(struct store *st, int (*cb)(const struct store_platform *, v
 }
 
 int
+store_each_platform_name(struct store *st, int (*cb)(const struct store_platform *, void *),
+			 void *ctx)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_PLATFORM_NAMES);
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	return walk_platforms(st, stmt, "cannot list platforms", 0, cb, ctx);
+}
+
+int
+store_get_platform(struct store *st, int64_t id,
+		   int (*cb)(const struct store_platform *, void *), void *ctx)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_PLATFORM_GET);
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, id);
+	return walk_platforms(st, stmt, "cannot read platform", 1, cb, ctx);
+}
+
+int
+store_count_provisions(struct store *st, int *count)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_PROVISION_COUNT);
+	int rc;
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	rc = sqlite3_step(stmt);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? STORE_OK : store_fail(st, "cannot count provisions");
+}
+
+int
 store_find_platform(struct store *st, const char *text,
 		    int (*cb)(const struct store_platform *, void *), void *ctx)
 {

@@ -148,6 +148,12 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_CURATED_STALE_DELETE] =
 		"DELETE FROM provision WHERE origin = 'curated' AND key IS NOT NULL"
 		" AND key NOT IN (SELECT key FROM temp.dataset_keys)",
+	[STMT_PLATFORM_NAMES] =
+		"SELECT pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage,"
+		" 0, 0, 0, 0, 0, 0 FROM platform pl ORDER BY pl.name COLLATE NOCASE",
+	[STMT_PLATFORM_GET] =
+		"SELECT " PLATFORM_ONE_COLUMNS " FROM platform pl WHERE pl.id = ?1",
+	[STMT_PROVISION_COUNT] = "SELECT count(*) FROM provision",
 	[STMT_PLATFORM_LIST] =
 		"SELECT " PLATFORM_COLUMNS PLATFORM_FROM " ORDER BY pl.name COLLATE NOCASE",
 	/* Exact slug, then exact name, then a prefix of either: ranked so that

@@ -131,6 +131,16 @@ struct store_platform {
 int store_each_platform(struct store *st,
 			int (*cb)(const struct store_platform *, void *), void *ctx);
 
+/* The platforms without their counts (all 0): quick at any size, for a
+ * list that counts only the rows it shows, with store_get_platform. */
+int store_each_platform_name(struct store *st,
+			     int (*cb)(const struct store_platform *, void *), void *ctx);
+/* One platform, with its counts. */
+int store_get_platform(struct store *st, int64_t id,
+		       int (*cb)(const struct store_platform *, void *), void *ctx);
+/* How many provisions there are in all. */
+int store_count_provisions(struct store *st, int *count);
+
 /* Find a platform by slug, by name (any case), or by a prefix of either
  * that only one platform has.  STORE_NOT_FOUND or STORE_AMBIGUOUS when no
  * single platform answers. */

@@ -465,6 +465,51 @@ test_search_filters_and_snippets(void **state)
 }
 
 static int
+keep_platform_row(const struct store_platform *p, void *ctx)
+{
+	*(struct store_platform *)ctx = *p;
+	((struct store_platform *)ctx)->slug = NULL;	/* Borrowed: not kept. */
+	((struct store_platform *)ctx)->name = NULL;
+	((struct store_platform *)ctx)->operator_name = NULL;
+	((struct store_platform *)ctx)->sector = NULL;
+	((struct store_platform *)ctx)->homepage = NULL;
+	return 0;
+}
+
+/* The quick list has no counts; one platform read alone has them all. */
+static void
+test_platform_counts(void **state)
+{
+	struct fixture *f = *state;
+	struct store_provision_in in = { 0 };
+	struct store_platform row;
+	int total = -1;
+
+	add_platform(f, "acme", "Acme");
+	add_provision(f, "a", "training", "one");
+	in.key = "b";
+	in.document_id = f->document;
+	in.kind = "arbitration";
+	in.excerpt = "two";
+	in.severity = "high";
+	assert_int_equal(store_put_provision(f->st, &in, NULL), STORE_OK);
+	assert_int_equal(store_each_platform_name(f->st, keep_platform_row, &row), STORE_OK);
+	assert_int_equal(row.provisions, 0);
+	assert_int_equal(store_get_platform(f->st, f->platform, keep_platform_row, &row), STORE_OK);
+	assert_int_equal(row.provisions, 2);
+	assert_int_equal(row.high, 1);
+	assert_int_equal(row.medium, 1);
+	assert_int_equal(row.documents, 1);
+	assert_int_equal(store_count_provisions(f->st, &total), STORE_OK);
+	assert_int_equal(total, 2);
+	assert_int_equal(store_get_platform(f->st, 999, keep_platform_row, &row), STORE_NOT_FOUND);
+	/* The full list counts the same. */
+	assert_int_equal(store_each_platform(f->st, keep_platform_row, &row), STORE_OK);
+	assert_int_equal(row.provisions, 2);
+	assert_int_equal(row.high, 1);
+}
+
+static int
 stop_at_first(const struct store_platform *p, void *ctx)
 {
 	(void)p;
@@ -507,6 +552,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_search_refuses_bad_expression, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filters_and_snippets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_stops_when_asked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_platform_counts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,9 +137,8 @@ keep_platform(const struct store_platform *p, void *ctx)
 	up->slug = strdup(p->slug);
 	up->name = strdup(p->name);
 	up->sector = strdup(p->sector);
-	up->provisions = p->provisions;
+	up->provisions = -1;	/* Counted when shown (see ui_count_platform). */
 	ui->nplatforms++;
-	ui->provisions_total += p->provisions;
 	return up->slug == NULL || up->name == NULL || up->sector == NULL;
 }
 
@@ -156,6 +155,22 @@ free_platforms(struct ui *ui)
 	free(ui->platforms);
 	ui->platforms = NULL;
 	ui->nplatforms = 0;
+}
+
+static int
+keep_count(const struct store_platform *p, void *ctx)
+{
+	*(int *)ctx = p->provisions;
+	return 0;
+}
+
+void
+ui_count_platform(struct ui *ui, size_t i)
+{
+	if (i < ui->nplatforms && ui->platforms[i].provisions < 0
+	    && store_get_platform(ui->st, ui->platforms[i].id, keep_count,
+				  &ui->platforms[i].provisions) != STORE_OK)
+		ui->platforms[i].provisions = 0;
 }
 
 void
@@ -342,7 +357,8 @@ ui_run(struct store *st, const char *db_path)
 	SCREEN *screen;
 	int sfd, rc = 0;
 
-	if (store_each_platform(st, keep_platform, &ui) != STORE_OK) {
+	if (store_each_platform_name(st, keep_platform, &ui) != STORE_OK
+	    || store_count_provisions(st, &ui.provisions_total) != STORE_OK) {
 		fprintf(stderr, "clause: cannot read the platforms: %s\n", store_errmsg(st));
 		ui_free(&ui);
 		return 4;

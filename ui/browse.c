@@ -266,8 +266,12 @@ static void
 browse_prepare(struct ui *ui)
 {
 	struct layout l;
+	size_t i;
 
 	layout(ui, &l);
+	ui_scroll_to(&ui->browse.platform_top, ui->platform, l.ph - 1);
+	for (i = 0; i < (size_t)(l.ph > 1 ? l.ph - 1 : 0); i++)
+		ui_count_platform(ui, ui->browse.platform_top + i);
 	load_rows(ui);
 	build_detail(ui, l.dw - 1);
 }
@@ -293,7 +297,10 @@ draw_platforms(struct ui *ui, const struct layout *l)
 		}
 		if (i == ui->platform)
 			style = focused ? UI_CURSOR : UI_CURSOR_IDLE;
-		snprintf(count, sizeof(count), "%4d ", ui->platforms[i].provisions);
+		if (ui->platforms[i].provisions >= 0)
+			snprintf(count, sizeof(count), "%4d ", ui->platforms[i].provisions);
+		else
+			snprintf(count, sizeof(count), "     ");
 		ui_put(ui, l->py + 1 + r, l->px, l->pw - 5, style, ui->platforms[i].name, 1);
 		ui_put(ui, l->py + 1 + r, l->px + l->pw - 5, 5, style, count, 1);
 	}

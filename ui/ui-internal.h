@@ -97,7 +97,7 @@ struct ui_platform {
 	char *slug;
 	char *name;
 	char *sector;
-	int provisions;
+	int provisions;		/* -1 until counted (ui_count_platform). */
 };
 
 /* A row of the provisions pane: a document heading (id 0) or a provision. */
@@ -198,6 +198,9 @@ struct ui {
 /* app.c */
 void ui_message(struct ui *ui, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Count platform i's provisions if not yet counted: the list counts only
+ * the platforms it shows, so that opening is quick at any size. */
+void ui_count_platform(struct ui *ui, size_t i);
 /* Open provision id in the browse view: select its platform and row. */
 void ui_open_provision(struct ui *ui, int64_t id);
 /* Open the compare view for a kind. */
