@@ -211,7 +211,11 @@ test_search_finds_a_provision(void **state)
 	struct screen *s = start(24, 80, NULL, NULL);
 
 	(void)state;
+	/* Results come as the word is typed, before it is whole. */
 	press(s, "/");
+	press(s, "arbitrat");
+	screen_assert_shows(s, "arbitration", WAIT_MS);
+	press(s, "\x15");
 	press(s, "thumbs");
 	screen_assert_shows(s, "/thumbs", WAIT_MS);
 	screen_assert_shows(s, "Claude", WAIT_MS);

@@ -5,6 +5,7 @@
  * provision in its platform's context; n and N step through the hits.
  */
 
+#include <ctype.h>
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,8 @@
 #include "store.h"
 #include "ui-internal.h"
 
-/* Hits shown at most, and rows each takes. */
-#define SEARCH_LIMIT 200
+/* Hits kept at most (the best), and rows each takes. */
+#define SEARCH_LIMIT 100
 #define HIT_ROWS 3
 
 static void
@@ -69,12 +70,41 @@ keep_platform_id(const struct store_platform *p, void *ctx)
 	return 0;
 }
 
+/* The query as typed so far, the word being typed also read as a prefix
+ * once it has three letters ("arbit" finds "arbitration"; fewer would
+ * match most of the index on every keystroke).  The index holds stems
+ * ("arbitration" is "arbitr"), so the prefix is the word less its last two
+ * letters, which a stem may have cut: "arbitrat" looks for "arbitr*" and
+ * for the word itself. */
+static const char *
+typed_prefix(const char *query, char *buf, size_t size)
+{
+	size_t len = strlen(query), word = 0, quotes = 0, i;
+
+	while (word < len && isalnum((unsigned char)query[len - 1 - word]))
+		word++;
+	for (i = 0; i < len; i++)
+		quotes += query[i] == '"';
+	if (word < 3 || quotes % 2 == 1 || 2 * len + 12 > size)
+		return query;
+	/* Not a filter's value (platform:abc) nor an operator. */
+	if (len > word && query[len - word - 1] == ':')
+		return query;
+	if (strcmp(query + len - word, "AND") == 0 || strcmp(query + len - word, "OR") == 0
+	    || strcmp(query + len - word, "NOT") == 0)
+		return query;
+	snprintf(buf, size, "%.*s(%s OR %.*s*)", (int)(len - word), query, query + len - word,
+		 (int)(word >= 6 ? word - 2 : word), query + len - word);
+	return buf;
+}
+
 /* Run the query as it stands. */
 static void
 run_query(struct ui *ui)
 {
 	struct ui_search *s = &ui->search;
 	struct store_provision_filter f = { 0 };
+	char typing[2 * sizeof(s->query) + 16];
 	struct query q;
 	int rc;
 
@@ -82,7 +112,8 @@ run_query(struct ui *ui)
 	s->error[0] = '\0';
 	if (s->len == 0)
 		return;
-	if (query_parse(s->query, &q, s->error, sizeof(s->error)) != 0)
+	if (query_parse(typed_prefix(s->query, typing, sizeof(typing)), &q, s->error,
+			sizeof(s->error)) != 0)
 		return;
 	if (q.platform != NULL) {
 		rc = store_find_platform(ui->st, q.platform, keep_platform_id, &f.platform_id);
