@@ -126,5 +126,6 @@ extern const struct cli_command cmd_types;
 extern const struct cli_command cmd_search;
 extern const struct cli_command cmd_compare;
 extern const struct cli_command cmd_regulations;
+extern const struct cli_command cmd_watch;
 
 #endif

@@ -63,7 +63,7 @@ measure_platform(const struct store_platform *p, void *ctx)
 	struct platforms_walk *w = ctx;
 
 	w->slug_width = widen(w->slug_width, p->slug, SLUG_MAX);
-	w->name_width = widen(w->name_width, p->name, NAME_MAX);
+	w->name_width = widen(w->name_width, p->name, NAME_MAX) + (p->watched ? 2 : 0);
 	w->sector_width = widen(w->sector_width, p->sector, SECTOR_MAX);
 	return 0;
 }
@@ -125,6 +125,7 @@ show_platform(const struct store_platform *p, void *ctx)
 	struct platforms_walk *w = ctx;
 	struct output *o = &w->cli->out;
 	struct documents_walk dw = { NULL, "" };
+	char name[512];
 	int rest;
 
 	w->count++;
@@ -143,6 +144,7 @@ show_platform(const struct store_platform *p, void *ctx)
 		json_object_set_new(obj, "operator", cli_json_string(p->operator_name));
 		json_object_set_new(obj, "sector", cli_json_string(p->sector));
 		json_object_set_new(obj, "homepage", cli_json_string(p->homepage));
+		json_object_set_new(obj, "watched", json_boolean(p->watched));
 		json_object_set_new(obj, "provisions", json_integer(p->provisions));
 		json_object_set_new(obj, "severity",
 				    json_pack("{s:i, s:i, s:i, s:i}", "high", p->high, "medium",
@@ -156,8 +158,10 @@ show_platform(const struct store_platform *p, void *ctx)
 		return rest;
 	output_fit(o, p->slug, w->slug_width, 1);
 	putc(' ', o->fp);
+	/* A watched platform's name is marked with a star. */
+	snprintf(name, sizeof(name), "%s%s", p->watched ? "* " : "", p->name);
 	output_style(o, OUTPUT_HEADING);
-	output_fit(o, p->name, w->name_width, 1);
+	output_fit(o, name, w->name_width, 1);
 	output_style(o, OUTPUT_PLAIN);
 	if (w->sector_width > 0) {
 		putc(' ', o->fp);

@@ -23,6 +23,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_search,
 	&cmd_compare,
 	&cmd_regulations,
+	&cmd_watch,
 	NULL
 };
 

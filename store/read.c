@@ -19,12 +19,13 @@ row_platform(sqlite3_stmt *s, struct store_platform *p)
 	p->operator_name = store_column_text(s, 3);
 	p->sector = store_column_text(s, 4);
 	p->homepage = store_column_text(s, 5);
-	p->documents = sqlite3_column_int(s, 6);
-	p->provisions = sqlite3_column_int(s, 7);
-	p->high = sqlite3_column_int(s, 8);
-	p->medium = sqlite3_column_int(s, 9);
-	p->low = sqlite3_column_int(s, 10);
-	p->favourable = sqlite3_column_int(s, 11);
+	p->watched = sqlite3_column_int(s, 6);
+	p->documents = sqlite3_column_int(s, 7);
+	p->provisions = sqlite3_column_int(s, 8);
+	p->high = sqlite3_column_int(s, 9);
+	p->medium = sqlite3_column_int(s, 10);
+	p->low = sqlite3_column_int(s, 11);
+	p->favourable = sqlite3_column_int(s, 12);
 }
 
 static void
@@ -189,6 +190,16 @@ store_each_platform_name(struct store *st, int (*cb)(const struct store_platform
 }
 
 int
+store_each_watched(struct store *st, int (*cb)(const struct store_platform *, void *), void *ctx)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_WATCH_LIST);
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	return walk_platforms(st, stmt, "cannot list watched platforms", 0, cb, ctx);
+}
+
+int
 store_get_platform(struct store *st, int64_t id,
 		   int (*cb)(const struct store_platform *, void *), void *ctx)
 {
@@ -227,8 +238,8 @@ store_find_platform(struct store *st, const char *text,
 	store_bind_text(stmt, 1, text);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE
-	    || (rc == SQLITE_ROW && sqlite3_column_int(stmt, 12) == 2
-		&& sqlite3_column_int(stmt, 13) > 1)) {
+	    || (rc == SQLITE_ROW && sqlite3_column_int(stmt, 13) == 2
+		&& sqlite3_column_int(stmt, 14) > 1)) {
 		/* No platform, or only prefixes that several platforms share: an
 		 * exact slug or name always wins over a prefix. */
 		snprintf(st->errmsg, sizeof(st->errmsg), "%s platform '%s'",

@@ -200,11 +200,19 @@ static const char schema_v3[] =
 	"CREATE INDEX provision_by_type_document ON provision(type_id, document_id);"
 	"DROP INDEX provision_by_type;";
 
+/* Version 4: the platforms the user watches for changes. */
+static const char schema_v4[] =
+	"CREATE TABLE watch ("
+	"  platform_id INTEGER PRIMARY KEY REFERENCES platform(id) ON DELETE CASCADE,"
+	"  added_at TEXT NOT NULL"
+	");";
+
 /* migrations[i] takes a database from version i to version i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

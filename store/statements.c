@@ -21,10 +21,13 @@
 	" LEFT JOIN version lv ON lv.id = p.last_version" \
 	" LEFT JOIN version fv ON fv.id = p.first_version"
 
+/* Whether the platform is watched (column 6 of every platform row). */
+#define PLATFORM_WATCHED " EXISTS (SELECT 1 FROM watch w WHERE w.platform_id = pl.id),"
+
 /* The columns of struct store_platform, from PLATFORM_FROM: it counts every
  * platform's provisions in one pass, for the whole list. */
 #define PLATFORM_COLUMNS \
-	"pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage," \
+	"pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage," PLATFORM_WATCHED \
 	" (SELECT count(*) FROM document d WHERE d.platform_id = pl.id)," \
 	" coalesce(ps.n, 0), coalesce(ps.high, 0), coalesce(ps.medium, 0)," \
 	" coalesce(ps.low, 0), coalesce(ps.favourable, 0)"
@@ -38,7 +41,7 @@
 
 /* The same columns for one platform: counted for that platform alone. */
 #define PLATFORM_ONE_COLUMNS \
-	"pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage," \
+	"pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage," PLATFORM_WATCHED \
 	" (SELECT count(*) FROM document d WHERE d.platform_id = pl.id)," \
 	PLATFORM_COUNT("1") "," PLATFORM_COUNT("p.severity = 'high'") "," \
 	PLATFORM_COUNT("p.severity = 'medium'") "," PLATFORM_COUNT("p.severity = 'low'") "," \
@@ -150,7 +153,14 @@ static const char *const statement_sql[STMT_COUNT] = {
 		" AND key NOT IN (SELECT key FROM temp.dataset_keys)",
 	[STMT_PLATFORM_NAMES] =
 		"SELECT pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage,"
-		" 0, 0, 0, 0, 0, 0 FROM platform pl ORDER BY pl.name COLLATE NOCASE",
+		PLATFORM_WATCHED " 0, 0, 0, 0, 0, 0 FROM platform pl ORDER BY pl.name COLLATE NOCASE",
+	[STMT_WATCH_ADD] =
+		"INSERT OR IGNORE INTO watch(platform_id, added_at)"
+		" VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+	[STMT_WATCH_RM] = "DELETE FROM watch WHERE platform_id = ?1",
+	[STMT_WATCH_LIST] =
+		"SELECT " PLATFORM_ONE_COLUMNS " FROM watch w JOIN platform pl ON pl.id = w.platform_id"
+		" ORDER BY pl.name COLLATE NOCASE",
 	[STMT_PLATFORM_GET] =
 		"SELECT " PLATFORM_ONE_COLUMNS " FROM platform pl WHERE pl.id = ?1",
 	[STMT_PROVISION_COUNT] = "SELECT count(*) FROM provision",

@@ -27,7 +27,7 @@ enum store_status {
 };
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /*
  * Open and set up.
@@ -123,6 +123,7 @@ struct store_platform {
 	const char *homepage;
 	int documents;		/* Documents tracked. */
 	int provisions;		/* Provisions over all its documents. */
+	int watched;		/* The user watches it for changes. */
 	int high;		/* Of those, how many of each severity. */
 	int medium;
 	int low;
@@ -140,6 +141,13 @@ int store_get_platform(struct store *st, int64_t id,
 		       int (*cb)(const struct store_platform *, void *), void *ctx);
 /* How many provisions there are in all. */
 int store_count_provisions(struct store *st, int *count);
+
+/* Watch a platform for changes, or stop; STORE_OK also when it already
+ * was (or was not). */
+int store_watch(struct store *st, int64_t platform_id, int on);
+/* The watched platforms, by name. */
+int store_each_watched(struct store *st, int (*cb)(const struct store_platform *, void *),
+		       void *ctx);
 
 /* Find a platform by slug, by name (any case), or by a prefix of either
  * that only one platform has.  STORE_NOT_FOUND or STORE_AMBIGUOUS when no

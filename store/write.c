@@ -166,3 +166,14 @@ store_put_provision(struct store *st, const struct store_provision_in *p, int64_
 	}
 	return rc;
 }
+
+int
+store_watch(struct store *st, int64_t platform_id, int on)
+{
+	sqlite3_stmt *stmt = store_stmt(st, on ? STMT_WATCH_ADD : STMT_WATCH_RM);
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, platform_id);
+	return store_step_done(st, stmt, on ? "cannot watch platform" : "cannot unwatch platform");
+}

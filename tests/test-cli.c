@@ -588,6 +588,42 @@ test_concurrent_first_run(void **state)
 	free(db);
 }
 
+static void
+test_watch(void **state)
+{
+	json_t *root, *list;
+	struct test_run r;
+
+	(void)state;
+	root = run_json(0, (const char *[]){ "watch", "add", "Claude", NULL });
+	assert_string_equal(json_string_value(json_object_get(root, "platform")), "claude-ai");
+	assert_true(json_is_true(json_object_get(root, "watched")));
+	json_decref(root);
+	/* Twice is the same as once. */
+	json_decref(run_json(0, (const char *[]){ "watch", "add", "claude-ai", NULL }));
+	root = run_json(0, (const char *[]){ "watch", "list", NULL });
+	list = json_object_get(root, "watched");
+	assert_int_equal(json_array_size(list), 1);
+	assert_non_null(find_by(list, "slug", "claude-ai"));
+	json_decref(root);
+	root = run_json(0, (const char *[]){ "platforms", NULL });
+	assert_true(json_is_true(json_object_get(find_by(json_object_get(root, "platforms"), "slug",
+							   "claude-ai"), "watched")));
+	assert_true(json_is_false(json_object_get(find_by(json_object_get(root, "platforms"), "slug",
+							    "chatgpt"), "watched")));
+	json_decref(root);
+	run(&r, 0, NULL, (const char *[]){ "watch", "rm", "claude-ai", NULL });
+	assert_string_equal(r.out, "no longer watching claude-ai\n");
+	test_run_free(&r);
+	root = run_json(0, (const char *[]){ "watch", "list", NULL });
+	assert_int_equal(json_array_size(json_object_get(root, "watched")), 0);
+	json_decref(root);
+
+	assert_error(2, "unknown action 'frob'", (const char *[]){ "watch", "frob", "x", NULL });
+	assert_error(2, "add needs one platform", (const char *[]){ "watch", "add", NULL });
+	assert_error(2, "no platform 'nosuch'", (const char *[]){ "watch", "add", "nosuch", NULL });
+}
+
 int
 main(void)
 {
@@ -607,6 +643,7 @@ main(void)
 		cmocka_unit_test(test_bad_database),
 		cmocka_unit_test(test_hostile_text_is_sanitised),
 		cmocka_unit_test(test_concurrent_first_run),
+		cmocka_unit_test(test_watch),
 	};
 
 	return cmocka_run_group_tests(tests, world_setup, world_teardown);

@@ -510,6 +510,35 @@ test_platform_counts(void **state)
 }
 
 static int
+count_platform(const struct store_platform *p, void *ctx)
+{
+	(void)p;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void
+test_watch_follows_platform(void **state)
+{
+	struct fixture *f = *state;
+	int n = 0;
+
+	add_platform(f, "acme", "Acme");
+	assert_int_equal(store_watch(f->st, f->platform, 1), STORE_OK);
+	assert_int_equal(store_watch(f->st, f->platform, 1), STORE_OK);
+	assert_int_equal(store_each_watched(f->st, count_platform, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	/* A watch of a platform that does not exist is refused (foreign key). */
+	assert_int_equal(store_watch(f->st, 9999, 1), STORE_ERROR);
+	/* Deleting the platform deletes its watch. */
+	assert_int_equal(sqlite3_exec(f->st->db, "DELETE FROM platform", NULL, NULL, NULL),
+			 SQLITE_OK);
+	n = 0;
+	assert_int_equal(store_each_watched(f->st, count_platform, &n), STORE_OK);
+	assert_int_equal(n, 0);
+}
+
+static int
 stop_at_first(const struct store_platform *p, void *ctx)
 {
 	(void)p;
@@ -553,6 +582,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_search_filters_and_snippets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_stops_when_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_platform_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch_follows_platform, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

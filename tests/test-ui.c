@@ -288,6 +288,29 @@ test_matrix_opens_compare(void **state)
 	quit(s);
 }
 
+/* w watches the selected platform: marked now, and on the next start. */
+static void
+test_watch_marks_platform(void **state)
+{
+	struct screen *s = start(24, 80, NULL, NULL);
+	int row;
+
+	(void)state;
+	press(s, "j");
+	press(s, "w");
+	screen_assert_shows(s, "watching Apple", WAIT_MS);
+	screen_assert_shows(s, "* Apple", WAIT_MS);
+	quit(s);
+	s = start(24, 80, NULL, NULL);
+	screen_assert_shows(s, "* Apple", WAIT_MS);
+	press(s, "j");
+	press(s, "w");
+	screen_assert_shows(s, "no longer watching Apple", WAIT_MS);
+	row = screen_find(s, "* Apple");
+	assert_int_equal(row, -1);
+	quit(s);
+}
+
 static void
 test_help_overlay(void **state)
 {
@@ -422,6 +445,7 @@ main(void)
 		cmocka_unit_test(test_search_finds_a_provision),
 		cmocka_unit_test(test_compare_shows_three_columns),
 		cmocka_unit_test(test_matrix_opens_compare),
+		cmocka_unit_test(test_watch_marks_platform),
 		cmocka_unit_test(test_help_overlay),
 		cmocka_unit_test(test_resize),
 		cmocka_unit_test(test_no_color),

@@ -138,6 +138,7 @@ keep_platform(const struct store_platform *p, void *ctx)
 	up->name = strdup(p->name);
 	up->sector = strdup(p->sector);
 	up->provisions = -1;	/* Counted when shown (see ui_count_platform). */
+	up->watched = p->watched;
 	ui->nplatforms++;
 	return up->slug == NULL || up->name == NULL || up->sector == NULL;
 }

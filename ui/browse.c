@@ -301,7 +301,8 @@ draw_platforms(struct ui *ui, const struct layout *l)
 			snprintf(count, sizeof(count), "%4d ", ui->platforms[i].provisions);
 		else
 			snprintf(count, sizeof(count), "     ");
-		ui_put(ui, l->py + 1 + r, l->px, l->pw - 5, style, ui->platforms[i].name, 1);
+		ui_put(ui, l->py + 1 + r, l->px, 2, style, ui->platforms[i].watched ? "* " : "  ", 1);
+		ui_put(ui, l->py + 1 + r, l->px + 2, l->pw - 7, style, ui->platforms[i].name, 1);
 		ui_put(ui, l->py + 1 + r, l->px + l->pw - 5, 5, style, count, 1);
 	}
 }
@@ -414,6 +415,24 @@ move_provision(struct ui *ui, int key, int page)
 	return 1;
 }
 
+/* Watch the selected platform for changes, or stop. */
+static void
+toggle_watch(struct ui *ui)
+{
+	struct ui_platform *p;
+
+	if (ui->nplatforms == 0)
+		return;
+	p = &ui->platforms[ui->platform];
+	if (store_watch(ui->st, p->id, !p->watched) != STORE_OK) {
+		ui_message(ui, 1, "cannot change the watch: %s", store_errmsg(ui->st));
+		return;
+	}
+	p->watched = !p->watched;
+	ui_message(ui, 0, p->watched ? "watching %s (marked *); w again stops"
+				     : "no longer watching %s", p->name);
+}
+
 static int
 browse_key(struct ui *ui, int key)
 {
@@ -432,6 +451,9 @@ browse_key(struct ui *ui, int key)
 	case 'h':
 	case UI_KEY_FN(KEY_LEFT):
 		b->focus = (b->focus + 2) % 3;
+		return 1;
+	case 'w':
+		toggle_watch(ui);
 		return 1;
 	case 'n':
 		ui_search_step(ui, 1);
@@ -518,6 +540,7 @@ static const struct ui_key_help browse_help[] = {
 	{ "Tab S-Tab h l", "next, previous pane" },
 	{ "Enter", "into the next pane; on another platform's line, open it" },
 	{ "n N", "the next, previous match of the last search" },
+	{ "w", "watch the selected platform for changes (* marks it), or stop" },
 	{ NULL, NULL }
 };
 

@@ -98,6 +98,7 @@ struct ui_platform {
 	char *name;
 	char *sector;
 	int provisions;		/* -1 until counted (ui_count_platform). */
+	int watched;		/* Watched for changes: marked in the list. */
 };
 
 /* A row of the provisions pane: a document heading (id 0) or a provision. */
