@@ -127,5 +127,7 @@ extern const struct cli_command cmd_search;
 extern const struct cli_command cmd_compare;
 extern const struct cli_command cmd_regulations;
 extern const struct cli_command cmd_watch;
+extern const struct cli_command cmd_history;
+extern const struct cli_command cmd_diff;
 
 #endif

@@ -23,6 +23,8 @@ static const struct cli_command *const commands[] = {
 	&cmd_search,
 	&cmd_compare,
 	&cmd_regulations,
+	&cmd_history,
+	&cmd_diff,
 	&cmd_watch,
 	NULL
 };

@@ -624,6 +624,68 @@ test_watch(void **state)
 	assert_error(2, "no platform 'nosuch'", (const char *[]){ "watch", "add", "nosuch", NULL });
 }
 
+static void
+test_history_and_diff(void **state)
+{
+	json_t *root, *docs, *terms, *versions, *hunks, *para;
+	struct test_run r;
+	size_t i, j;
+	int found = 0;
+
+	(void)state;
+	root = run_json(0, (const char *[]){ "history", "claude-ai", "terms", NULL });
+	docs = json_object_get(root, "documents");
+	assert_int_equal(json_array_size(docs), 1);
+	terms = json_array_get(docs, 0);
+	versions = json_object_get(terms, "versions");
+	assert_true(json_array_size(versions) >= 3);
+	/* Newest first; the oldest has nothing before it. */
+	assert_true(strcmp(json_string_value(json_object_get(json_array_get(versions, 0), "date")),
+			   json_string_value(json_object_get(json_array_get(versions, 1), "date")))
+		    > 0);
+	assert_string_equal(json_string_value(json_object_get(
+		json_array_get(versions, json_array_size(versions) - 1), "summary")),
+		"first version stored");
+	json_decref(root);
+
+	/* The change that added "develop other products and services". */
+	root = run_json(0, (const char *[]){ "diff", "claude-ai", "terms", "2025-10-09",
+					     "2025-12-07", NULL });
+	assert_string_equal(json_string_value(json_object_get(json_object_get(root, "to"), "date")),
+			    "2025-12-07T00:00:00Z");
+	hunks = json_object_get(root, "hunks");
+	for (i = 0; i < json_array_size(hunks); i++) {
+		json_t *paras = json_object_get(json_array_get(hunks, i), "paragraphs");
+
+		json_array_foreach(paras, j, para) {
+			const char *old_text = json_string_value(json_object_get(para, "old"));
+			const char *new_text = json_string_value(json_object_get(para, "new"));
+
+			if (old_text != NULL && new_text != NULL
+			    && strstr(old_text, "to develop other products") == NULL
+			    && strstr(new_text, "and to develop other products and services") != NULL) {
+				assert_string_equal(json_string_value(json_object_get(para, "op")),
+						    "changed");
+				found = 1;
+			}
+		}
+	}
+	assert_true(found);
+	json_decref(root);
+
+	run(&r, 0, NULL, (const char *[]){ "diff", "claude-ai", "terms", NULL });
+	assert_non_null(strstr(r.out, "--- claude-ai terms"));
+	assert_non_null(strstr(r.out, "@@ paragraphs"));
+	test_run_free(&r);
+
+	assert_error(1, "no version '1999-01-01'",
+		     (const char *[]){ "diff", "claude-ai", "terms", "1999-01-01", NULL });
+	assert_error(2, "has no document 'nosuch'",
+		     (const char *[]){ "diff", "claude-ai", "nosuch", NULL });
+	assert_error(1, "has no nosuch document",
+		     (const char *[]){ "history", "claude-ai", "nosuch", NULL });
+}
+
 int
 main(void)
 {
@@ -644,6 +706,7 @@ main(void)
 		cmocka_unit_test(test_hostile_text_is_sanitised),
 		cmocka_unit_test(test_concurrent_first_run),
 		cmocka_unit_test(test_watch),
+		cmocka_unit_test(test_history_and_diff),
 	};
 
 	return cmocka_run_group_tests(tests, world_setup, world_teardown);
