@@ -129,5 +129,6 @@ extern const struct cli_command cmd_regulations;
 extern const struct cli_command cmd_watch;
 extern const struct cli_command cmd_history;
 extern const struct cli_command cmd_diff;
+extern const struct cli_command cmd_report;
 
 #endif

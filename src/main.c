@@ -25,6 +25,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_regulations,
 	&cmd_history,
 	&cmd_diff,
+	&cmd_report,
 	&cmd_watch,
 	NULL
 };

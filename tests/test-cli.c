@@ -686,6 +686,52 @@ test_history_and_diff(void **state)
 		     (const char *[]){ "history", "claude-ai", "nosuch", NULL });
 }
 
+/* The report ties every quote to a version by its hash, in three forms. */
+static void
+test_report(void **state)
+{
+	json_t *root, *docs, *provisions, *p, *d, *v;
+	struct test_run r;
+	size_t i, j, k;
+
+	(void)state;
+	root = run_json(0, (const char *[]){ "report", "claude-ai", "--format", "json", NULL });
+	assert_string_equal(json_string_value(json_object_get(root, "platform")), "claude-ai");
+	docs = json_object_get(root, "documents");
+	provisions = json_object_get(root, "provisions");
+	assert_true(json_array_size(docs) >= 2);
+	assert_true(json_array_size(provisions) >= 5);
+	json_array_foreach(provisions, i, p) {
+		const char *sha = json_string_value(json_object_get(p, "version_sha256"));
+		int found = 0;
+
+		assert_true(json_array_size(json_object_get(p, "regulations")) >= 1);
+		json_array_foreach(docs, j, d)
+			json_array_foreach(json_object_get(d, "versions"), k, v)
+				found |= strcmp(json_string_value(json_object_get(v, "sha256")), sha)
+					 == 0;
+		if (!found)
+			fail_msg("provision %lld cites a version not in the timeline",
+				 json_integer_value(json_object_get(p, "id")));
+	}
+	json_decref(root);
+
+	run(&r, 0, NULL, (const char *[]){ "report", "claude-ai", NULL });
+	assert_non_null(strstr(r.out, "# Claude (`claude-ai`)"));
+	assert_non_null(strstr(r.out, "> We may use Materials to provide, maintain, and improve"));
+	assert_non_null(strstr(r.out, "not legal advice"));
+	assert_non_null(strstr(r.out, "Enforced by"));
+	test_run_free(&r);
+
+	run(&r, 0, NULL, (const char *[]){ "report", "claude-ai", "--format", "csv", NULL });
+	assert_true(strncmp(r.out, "id,platform,document,url,version_date,version_sha256,", 52) == 0);
+	assert_non_null(strstr(r.out, ",\"If you rate an Output"));
+	test_run_free(&r);
+
+	assert_error(2, "no format 'pdf'",
+		     (const char *[]){ "report", "claude-ai", "--format", "pdf", NULL });
+}
+
 int
 main(void)
 {
@@ -707,6 +753,7 @@ main(void)
 		cmocka_unit_test(test_concurrent_first_run),
 		cmocka_unit_test(test_watch),
 		cmocka_unit_test(test_history_and_diff),
+		cmocka_unit_test(test_report),
 	};
 
 	return cmocka_run_group_tests(tests, world_setup, world_teardown);
