@@ -289,6 +289,36 @@ store_each_document(struct store *st, int64_t platform_id,
 
 /* Bind a filter's platform, kind and severity to parameters ?2, ?3 and ?5,
  * as the STMT_PROVISION_* statements and STMT_SEARCH take them. */
+int
+store_each_version(struct store *st, int64_t document_id, int with_text,
+		   int (*cb)(const struct store_version *, void *), void *ctx)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_VERSION_LIST);
+	struct store_version v;
+	int rc;
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, document_id);
+	sqlite3_bind_int(stmt, 2, with_text != 0);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int stop;
+
+		v.id = sqlite3_column_int64(stmt, 0);
+		v.retrieved_at = store_column_text(stmt, 1);
+		v.source = store_column_text(stmt, 2);
+		v.sha256 = store_column_text(stmt, 3);
+		v.text = store_column_text(stmt, 4);
+		v.size = (size_t)sqlite3_column_int64(stmt, 5);
+		if ((stop = cb(&v, ctx)) != 0) {
+			sqlite3_reset(stmt);
+			return stop;
+		}
+	}
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, "cannot list versions");
+}
+
 static void
 bind_filter(sqlite3_stmt *stmt, const struct store_provision_filter *f)
 {

@@ -167,6 +167,19 @@ struct store_document {
 int store_each_document(struct store *st, int64_t platform_id,
 			int (*cb)(const struct store_document *, void *), void *ctx);
 
+struct store_version {
+	int64_t id;
+	const char *retrieved_at;
+	const char *source;	/* embedded, fetched, imported. */
+	const char *sha256;
+	const char *text;
+	size_t size;		/* Bytes of text. */
+};
+/* A document's versions, oldest first; with_text 0 leaves text NULL (and
+ * reads less). */
+int store_each_version(struct store *st, int64_t document_id, int with_text,
+		       int (*cb)(const struct store_version *, void *), void *ctx);
+
 struct store_provision {
 	int64_t id;
 	const char *key;		/* NULL for classified provisions. */
