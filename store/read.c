@@ -53,6 +53,7 @@ row_provision(sqlite3_stmt *s, struct store_provision *p)
 	p->version_sha256 = store_column_text(s, 19);
 	p->first_seen = store_column_text(s, 20);
 	p->platform_id = sqlite3_column_int64(s, 21);
+	p->document_id = sqlite3_column_int64(s, 22);
 }
 
 static void
@@ -447,8 +448,8 @@ store_search(struct store *st, const char *match, const struct store_provision_f
 		int stop;
 
 		row_provision(stmt, &p);
-		hit.snippet = store_column_text(stmt, 22);
-		hit.rank = sqlite3_column_double(stmt, 23);
+		hit.snippet = store_column_text(stmt, 23);
+		hit.rank = sqlite3_column_double(stmt, 24);
 		if ((stop = cb(&hit, ctx)) != 0) {
 			sqlite3_reset(stmt);
 			return stop;

@@ -12,7 +12,7 @@
 	"p.id, p.key, pl.slug, pl.name, d.kind, d.title, d.url, t.slug, t.name," \
 	" p.excerpt, p.headline, p.analysis, p.impact, p.action, p.severity," \
 	" p.severity_reason, p.status, p.origin, lv.retrieved_at, lv.sha256, fv.retrieved_at," \
-	" pl.id"
+	" pl.id, p.document_id"
 #define PROVISION_JOINS \
 	" FROM provision p" \
 	" JOIN document d ON d.id = p.document_id" \

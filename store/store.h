@@ -203,6 +203,7 @@ struct store_provision {
 	const char *version_sha256;
 	const char *first_seen;		/* retrieved_at of its first version. */
 	int64_t platform_id;
+	int64_t document_id;
 };
 
 struct store_provision_filter {

@@ -311,6 +311,44 @@ test_watch_marks_platform(void **state)
 	quit(s);
 }
 
+/* H: a document's timeline; d: a change, words marked; ] and [ between. */
+static void
+test_history_and_diff(void **state)
+{
+	struct screen *s = start(30, 100, NULL, NULL);
+	struct screen_cell_attrs a;
+	int row;
+	const char *text;
+
+	(void)state;
+	press(s, "/");
+	press(s, "thumbs");
+	press(s, "\r");
+	press(s, "H");
+	screen_assert_shows(s, "History: Claude · Consumer Terms of Service", WAIT_MS);
+	screen_assert_shows(s, "first version stored", WAIT_MS);
+	press(s, "j");
+	press(s, "d");
+	screen_assert_shows(s, "2025-09-27 → 2025-10-09", WAIT_MS);
+	screen_assert_shows(s, "@@ paragraphs", WAIT_MS);
+	/* The removed word is marked, and coloured. */
+	row = screen_find(s, "[-**Welcome-]");
+	assert_true(row >= 0);
+	text = screen_row(s, row);
+	assert_int_equal(screen_cell_attrs(s, row, (int)(strstr(text, "[-") - text) + 3, &a), 0);
+	assert_true(a.fg_set);
+	/* One change only: ] goes to it, ] again says there is no other. */
+	press(s, "]");
+	screen_assert_row(s, 1, "@@ paragraphs 2,4 → 2,3");
+	press(s, "]");
+	screen_assert_shows(s, "this is the last change", WAIT_MS);
+	press(s, "\x1b");
+	screen_assert_shows(s, "History: Claude", WAIT_MS);
+	press(s, "\x1b");
+	press(s, "\x1b");
+	quit(s);
+}
+
 static void
 test_help_overlay(void **state)
 {
@@ -446,6 +484,7 @@ main(void)
 		cmocka_unit_test(test_compare_shows_three_columns),
 		cmocka_unit_test(test_matrix_opens_compare),
 		cmocka_unit_test(test_watch_marks_platform),
+		cmocka_unit_test(test_history_and_diff),
 		cmocka_unit_test(test_help_overlay),
 		cmocka_unit_test(test_resize),
 		cmocka_unit_test(test_no_color),

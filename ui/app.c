@@ -33,6 +33,7 @@ static const struct ui_view_ops *const views[UI_VIEW_COUNT] = {
 	[UI_VIEW_SEARCH] = &ui_search_ops,
 	[UI_VIEW_COMPARE] = &ui_compare_ops,
 	[UI_VIEW_MATRIX] = &ui_matrix_ops,
+	[UI_VIEW_HISTORY] = &ui_history_ops,
 };
 
 const struct ui_key_help ui_global_help[] = {
@@ -347,6 +348,7 @@ ui_free(struct ui *ui)
 	ui_search_free(ui);
 	ui_compare_free(ui);
 	ui_matrix_free(ui);
+	ui_history_free(ui);
 	free_platforms(ui);
 }
 

@@ -415,6 +415,36 @@ move_provision(struct ui *ui, int key, int page)
 	return 1;
 }
 
+static int
+keep_document(const struct store_provision *p, void *ctx)
+{
+	struct { int64_t id; char title[256]; } *doc = ctx;
+
+	doc->id = p->document_id;
+	snprintf(doc->title, sizeof(doc->title), "%s · %s", p->platform_name, p->document_title);
+	return 0;
+}
+
+/* H: the history of the selected provision's document. */
+static void
+open_history(struct ui *ui)
+{
+	struct ui_browse *b = &ui->browse;
+	struct store_provision_filter f = { 0 };
+	struct { int64_t id; char title[256]; } doc = { 0, "" };
+
+	if (b->nrows == 0 || b->rows[b->sel].id == 0) {
+		ui_message(ui, 1, "select a provision first: H shows its document's history");
+		return;
+	}
+	f.id = b->rows[b->sel].id;
+	if (store_each_provision(ui->st, &f, keep_document, &doc) != STORE_OK || doc.id == 0) {
+		ui_message(ui, 1, "cannot find the provision's document");
+		return;
+	}
+	ui_open_history(ui, doc.id, doc.title);
+}
+
 /* Watch the selected platform for changes, or stop. */
 static void
 toggle_watch(struct ui *ui)
@@ -454,6 +484,9 @@ browse_key(struct ui *ui, int key)
 		return 1;
 	case 'w':
 		toggle_watch(ui);
+		return 1;
+	case 'H':
+		open_history(ui);
 		return 1;
 	case 'n':
 		ui_search_step(ui, 1);
@@ -541,6 +574,7 @@ static const struct ui_key_help browse_help[] = {
 	{ "Enter", "into the next pane; on another platform's line, open it" },
 	{ "n N", "the next, previous match of the last search" },
 	{ "w", "watch the selected platform for changes (* marks it), or stop" },
+	{ "H", "the history of the selected provision's document, and its changes" },
 	{ NULL, NULL }
 };
 

@@ -221,6 +221,7 @@ ui_lines_wrap(struct ui_lines *l, enum ui_style style, int indent, int width, co
 		line->style = style;
 		line->indent = indent;
 		line->target = target;
+		line->marks = 0;
 		l->n++;
 	}
 	free(wrapped);
@@ -249,6 +250,7 @@ ui_lines_blank(struct ui_lines *l)
 	line->style = UI_NORMAL;
 	line->indent = 0;
 	line->target = 0;
+	line->marks = 0;
 	l->n++;
 	return 0;
 }

@@ -49,6 +49,8 @@ struct ui_line {
 	char *text;		/* Sanitised, fits the width it was wrapped to. */
 	int indent;
 	int64_t target;		/* A provision to open on Enter, or 0. */
+	int marks;		/* Diff lines: the word mark open at the line's start
+				 * (0 none, '-' removed, '+' added). */
 };
 
 /* A growing list of lines. */
@@ -88,6 +90,7 @@ enum ui_view {
 	UI_VIEW_SEARCH,
 	UI_VIEW_COMPARE,
 	UI_VIEW_MATRIX,
+	UI_VIEW_HISTORY,
 	UI_VIEW_COUNT
 };
 
@@ -171,6 +174,29 @@ struct ui_matrix {
 	size_t top, left;	/* First row and column shown. */
 };
 
+struct ui_history_entry {
+	int64_t id;
+	char date[11];
+	char source[16];
+	size_t size;
+	char summary[128];	/* What changed from the version before. */
+	char *text;
+};
+
+struct ui_history {
+	int64_t document;	/* The document shown, or 0. */
+	char title[256];
+	struct ui_history_entry *v;	/* Newest first. */
+	size_t n;
+	size_t sel, top;
+	int diffing;		/* Showing the selected version's diff. */
+	struct ui_lines diff;	/* Its lines, wrapped. */
+	int diff_width;
+	size_t diff_top;
+	size_t *hunks;		/* Line where each hunk starts. */
+	size_t nhunks;
+};
+
 struct ui {
 	struct store *st;
 	const char *db_path;
@@ -194,6 +220,7 @@ struct ui {
 	struct ui_search search;
 	struct ui_compare compare;
 	struct ui_matrix matrix;
+	struct ui_history history;
 };
 
 /* app.c */
@@ -236,6 +263,12 @@ extern const struct ui_view_ops ui_browse_ops;
 extern const struct ui_view_ops ui_search_ops;
 extern const struct ui_view_ops ui_compare_ops;
 extern const struct ui_view_ops ui_matrix_ops;
+extern const struct ui_view_ops ui_history_ops;
+
+/* history.c */
+void ui_history_free(struct ui *ui);
+/* Open the history of a document, titled title. */
+void ui_open_history(struct ui *ui, int64_t document, const char *title);
 
 /* browse.c */
 void ui_browse_free(struct ui *ui);
