@@ -126,14 +126,15 @@ print_text(struct cli *cli, const char *slug, const char *kind, const struct dif
 	   const struct textdiff *d)
 {
 	struct output *o = &cli->out;
+	char summary[128];
 	size_t h, p;
 
 	output_style(o, OUTPUT_LABEL);
 	fprintf(o->fp, "--- %s %s %.10s (#%lld)\n+++ %s %s %.10s (#%lld)\n", slug, kind,
 		w->from.date, (long long)w->from.id, slug, kind, w->to.date, (long long)w->to.id);
 	output_style(o, OUTPUT_PLAIN);
-	fprintf(o->fp, "%d paragraph%s changed, %d added, %d removed\n", d->changed,
-		d->changed == 1 ? "" : "s", d->added, d->removed);
+	textdiff_summary(d, summary, sizeof(summary));
+	fprintf(o->fp, "%s\n", summary);
 	for (h = 0; h < d->nhunks; h++) {
 		const struct textdiff_hunk *hunk = &d->hunks[h];
 

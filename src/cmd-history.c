@@ -73,16 +73,6 @@ struct history_walk {
 	int failed;		/* An exit code, once something failed. */
 };
 
-static void
-summary(const struct textdiff *d, char *buf, size_t size)
-{
-	if (d->added + d->removed + d->changed == 0)
-		snprintf(buf, size, "same paragraphs (white space or layout only)");
-	else
-		snprintf(buf, size, "%d paragraph%s changed, %d added, %d removed", d->changed,
-			 d->changed == 1 ? "" : "s", d->added, d->removed);
-}
-
 static int
 show_document(const struct store_document *doc, void *ctx)
 {
@@ -141,7 +131,7 @@ show_document(const struct store_document *doc, void *ctx)
 				w->failed = cli_error(w->cli, CLI_EXIT_DATA, "%s", err);
 				return 1;
 			}
-			summary(&d, line, sizeof(line));
+			textdiff_summary(&d, line, sizeof(line));
 		}
 		if (versions != NULL) {
 			json_t *jv = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "id", (json_int_t)v->id,

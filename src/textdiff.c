@@ -429,6 +429,16 @@ textdiff_run(const char *old_text, const char *new_text, int context, struct tex
 }
 
 void
+textdiff_summary(const struct textdiff *d, char *buf, size_t size)
+{
+	if (d->added + d->removed + d->changed == 0)
+		snprintf(buf, size, "same paragraphs (white space or layout only)");
+	else
+		snprintf(buf, size, "%d paragraph%s changed, %d added, %d removed", d->changed,
+			 d->changed == 1 ? "" : "s", d->added, d->removed);
+}
+
+void
 textdiff_free(struct textdiff *d)
 {
 	size_t h, p, w;

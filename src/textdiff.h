@@ -51,6 +51,10 @@ struct textdiff {
 int textdiff_run(const char *old_text, const char *new_text, int context, struct textdiff *d,
 		 char *err, size_t errsize);
 
+/* What changed, in words: "2 paragraphs changed, 1 added, 0 removed", or
+ * that only white space or layout did. */
+void textdiff_summary(const struct textdiff *d, char *buf, size_t size);
+
 /* Free what d holds and zero it; safe on a zeroed struct. */
 void textdiff_free(struct textdiff *d);
 

@@ -84,9 +84,7 @@ ui_open_history(struct ui *ui, int64_t document, const char *title)
 			snprintf(h->v[i].summary, sizeof(h->v[i].summary), "%s", err);
 			continue;
 		}
-		snprintf(h->v[i].summary, sizeof(h->v[i].summary),
-			 "%d paragraph%s changed, %d added, %d removed", d.changed,
-			 d.changed == 1 ? "" : "s", d.added, d.removed);
+		textdiff_summary(&d, h->v[i].summary, sizeof(h->v[i].summary));
 		textdiff_free(&d);
 	}
 	for (i = 0; i < h->n / 2; i++) {
