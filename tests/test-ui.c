@@ -324,6 +324,7 @@ test_history_and_diff(void **state)
 	press(s, "/");
 	press(s, "thumbs");
 	press(s, "\r");
+	screen_assert_shows(s, "This document has changed 3 times since 2025-08-29", WAIT_MS);
 	press(s, "H");
 	screen_assert_shows(s, "History: Claude · Consumer Terms of Service", WAIT_MS);
 	screen_assert_shows(s, "first version stored", WAIT_MS);
