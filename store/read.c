@@ -440,9 +440,6 @@ store_search(struct store *st, const char *match, const struct store_provision_f
 		return STORE_ERROR;
 	store_bind_text(stmt, 1, match);
 	bind_filter(stmt, f);
-	/* Within one platform, term frequencies over the whole index would
-	 * cost more than they tell (see rank.c). */
-	store_bind_text(stmt, 6, f != NULL && f->platform_id != 0 ? "clause_rank_tf" : "clause_rank");
 	sqlite3_bind_int(stmt, 4, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		int stop;

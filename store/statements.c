@@ -72,11 +72,10 @@
 #define SEARCH_COLUMNS \
 	" snippet(provision_fts, 0, '" STORE_MARK_START "', '" STORE_MARK_END "'," \
 	"         '\xe2\x80\xa6', 24), f.rank"
-/* The match and the ranking (see rank.c): ?1 is the FTS5 expression, ?6
- * the ranking function, clause_rank or clause_rank_tf.  Column weights:
- * excerpt, headline, impact, platform, kind. */
+/* The match and the ranking (see rank.c): ?1 is the FTS5 expression.
+ * Column weights: excerpt, headline, impact, platform, kind. */
 #define SEARCH_MATCH \
-	"provision_fts MATCH ?1 AND f.rank MATCH ?6 || '(4.0, 3.0, 2.0, 1.0, 1.0)'"
+	"provision_fts MATCH ?1 AND f.rank MATCH 'clause_rank(4.0, 3.0, 2.0, 1.0, 1.0)'"
 #define SEARCH_MATCH_TF \
 	"provision_fts MATCH ?1 AND f.rank MATCH 'clause_rank_tf(4.0, 3.0, 2.0, 1.0, 1.0)'"
 

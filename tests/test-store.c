@@ -252,7 +252,7 @@ test_search_ranks_best_first(void **state)
 	assert_true(first == strong && strong != weak);
 }
 
-/* A platform filter reaches FTS5 as a quoted string, whatever the slug. */
+/* Filters are bound values, whatever the slug or kind holds. */
 static void
 test_search_filter_with_hostile_slug(void **state)
 {
