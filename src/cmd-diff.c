@@ -84,34 +84,6 @@ free_side(struct diff_side *s)
 	free(s->text);
 }
 
-/* The changed paragraph with its word marks, as one string. */
-static char *
-marked(const struct textdiff_para *p)
-{
-	size_t i, n = 1;
-	char *s;
-
-	for (i = 0; i < p->nwords; i++)
-		n += strlen(p->words[i].text) + 6;
-	s = malloc(n);
-	if (s == NULL)
-		return NULL;
-	s[0] = '\0';
-	for (i = 0; i < p->nwords; i++) {
-		const char *open = p->words[i].op == TEXTDIFF_REMOVED ? "[-"
-				   : p->words[i].op == TEXTDIFF_ADDED ? "{+" : "";
-		const char *close = p->words[i].op == TEXTDIFF_REMOVED ? "-]"
-				    : p->words[i].op == TEXTDIFF_ADDED ? "+}" : "";
-
-		if (i > 0)
-			strcat(s, " ");
-		strcat(s, open);
-		strcat(s, p->words[i].text);
-		strcat(s, close);
-	}
-	return s;
-}
-
 static void
 print_para(struct output *o, const char *mark, enum output_style style, const char *text)
 {
@@ -159,7 +131,7 @@ print_text(struct cli *cli, const char *slug, const char *kind, const struct dif
 				print_para(o, "+", OUTPUT_SEVERITY_LOW, para->new_text);
 				break;
 			case TEXTDIFF_CHANGED:
-				words = marked(para);
+				words = textdiff_marked(para);
 				print_para(o, "~", OUTPUT_SEVERITY_MEDIUM,
 					   words != NULL ? words : para->new_text);
 				free(words);

@@ -434,7 +434,6 @@ parse_provisions(struct parse *p, json_t *root, struct dataset_platform *pl, siz
 		snprintf(where, sizeof(where), "provision %zu", i + 1);
 		if (get_string(p, item, "key", where, 0, &pv->key))
 			return -1;
-		snprintf(where, sizeof(where), "provision");
 		if (get_string(p, item, "document", pv->key, 0, &document)
 		    || get_string(p, item, "version", pv->key, 0, &date)
 		    || get_string(p, item, "kind", pv->key, 0, &pv->kind)

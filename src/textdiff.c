@@ -428,6 +428,33 @@ textdiff_run(const char *old_text, const char *new_text, int context, struct tex
 	return rc == 0 ? 0 : -1;
 }
 
+char *
+textdiff_marked(const struct textdiff_para *p)
+{
+	struct buf out = { 0 };
+	size_t i;
+
+	for (i = 0; i < p->nwords; i++) {
+		const char *open = p->words[i].op == TEXTDIFF_REMOVED ? "[-"
+				   : p->words[i].op == TEXTDIFF_ADDED ? "{+" : "";
+		const char *close = p->words[i].op == TEXTDIFF_REMOVED ? "-]"
+				    : p->words[i].op == TEXTDIFF_ADDED ? "+}" : "";
+
+		if (i > 0)
+			buf_add(&out, " ", 1);
+		buf_add(&out, open, strlen(open));
+		buf_add(&out, p->words[i].text, strlen(p->words[i].text));
+		buf_add(&out, close, strlen(close));
+	}
+	if (out.s == NULL && !out.failed)
+		return strdup("");
+	if (out.failed) {
+		free(out.s);
+		return NULL;
+	}
+	return out.s;
+}
+
 void
 textdiff_summary(const struct textdiff *d, char *buf, size_t size)
 {

@@ -55,6 +55,11 @@ int textdiff_run(const char *old_text, const char *new_text, int context, struct
  * that only white space or layout did. */
 void textdiff_summary(const struct textdiff *d, char *buf, size_t size);
 
+/* A changed paragraph as one string, its removed words between [- and -]
+ * and its added words between {+ and +}; malloc'd, NULL when out of
+ * memory. */
+char *textdiff_marked(const struct textdiff_para *p);
+
 /* Free what d holds and zero it; safe on a zeroed struct. */
 void textdiff_free(struct textdiff *d);
 

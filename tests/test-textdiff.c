@@ -77,6 +77,14 @@ test_changed_paragraph_marks_words(void **state)
 	assert_int_equal(removed, 1);
 	assert_int_equal(p->words[0].op, TEXTDIFF_SAME);
 	assert_string_equal(p->words[0].text, "We may use Materials to improve the");
+	{
+		char *marked = textdiff_marked(p);
+
+		assert_non_null(marked);
+		assert_string_equal(marked, "We may use Materials to improve the [-Services,-] "
+				    "{+Services and to develop other products,+} including training.");
+		free(marked);
+	}
 	textdiff_free(&d);
 	assert_null(d.hunks);
 }

@@ -439,10 +439,16 @@ move_provision(struct ui *ui, int key, int page)
 	return 1;
 }
 
+/* A provision's document, for its history. */
+struct provision_document {
+	int64_t id;
+	char title[256];	/* "Platform · Document title". */
+};
+
 static int
 keep_document(const struct store_provision *p, void *ctx)
 {
-	struct { int64_t id; char title[256]; } *doc = ctx;
+	struct provision_document *doc = ctx;
 
 	doc->id = p->document_id;
 	snprintf(doc->title, sizeof(doc->title), "%s · %s", p->platform_name, p->document_title);
@@ -455,7 +461,7 @@ open_history(struct ui *ui)
 {
 	struct ui_browse *b = &ui->browse;
 	struct store_provision_filter f = { 0 };
-	struct { int64_t id; char title[256]; } doc = { 0, "" };
+	struct provision_document doc = { 0, "" };
 
 	if (b->nrows == 0 || b->rows[b->sel].id == 0) {
 		ui_message(ui, 1, "select a provision first: H shows its document's history");

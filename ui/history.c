@@ -134,7 +134,7 @@ build_diff(struct ui *ui, int width)
 	const struct ui_history_entry *to = &h->v[h->sel], *from = &h->v[h->sel + 1];
 	struct textdiff d;
 	char err[256], head[256];
-	size_t k, p, w;
+	size_t k, p;
 	int failed = 0;
 
 	free_diff(h);
@@ -158,7 +158,6 @@ build_diff(struct ui *ui, int width)
 		failed |= ui_lines_wrap(&h->diff, UI_HEADING, 0, width, head, 0);
 		for (p = 0; !failed && p < hunk->nparas; p++) {
 			const struct textdiff_para *para = &hunk->paras[p];
-			size_t n = 1;
 			char *s;
 
 			switch (para->op) {
@@ -172,23 +171,10 @@ build_diff(struct ui *ui, int width)
 				failed |= add_para(&h->diff, "+", UI_LOW, para->new_text, width);
 				break;
 			case TEXTDIFF_CHANGED:
-				for (w = 0; w < para->nwords; w++)
-					n += strlen(para->words[w].text) + 6;
-				s = calloc(1, n);
+				s = textdiff_marked(para);
 				if (s == NULL) {
 					failed = 1;
 					break;
-				}
-				for (w = 0; w < para->nwords; w++) {
-					enum textdiff_op op = para->words[w].op;
-
-					if (w > 0)
-						strcat(s, " ");
-					strcat(s, op == TEXTDIFF_REMOVED ? "[-" : op == TEXTDIFF_ADDED
-									? "{+" : "");
-					strcat(s, para->words[w].text);
-					strcat(s, op == TEXTDIFF_REMOVED ? "-]" : op == TEXTDIFF_ADDED
-									? "+}" : "");
 				}
 				failed |= add_para(&h->diff, "~", UI_NORMAL, s, width);
 				free(s);

@@ -46,10 +46,6 @@ keep_kind(const struct store_type *t, void *ctx)
 	return m->kinds[m->nkinds - 1].slug == NULL || m->kinds[m->nkinds - 1].name == NULL;
 }
 
-struct mark_cells {
-	struct ui *ui;
-};
-
 static int
 mark_cell(const struct store_provision *p, void *ctx)
 {
