@@ -207,12 +207,60 @@ static const char schema_v4[] =
 	"  added_at TEXT NOT NULL"
 	");";
 
+/*
+ * Version 5: what the fetcher needs.  A document remembers the validators
+ * of its last answer (ETag, Last-Modified) and when it was last checked;
+ * a change records a new version of a document and what it did to each of
+ * its provisions; every fetch attempt is logged.  A change is the
+ * platform's ('platform') or a re-extraction of the same text under new
+ * rules ('technical'), which is not shown as the platform's change.
+ */
+static const char schema_v5[] =
+	"ALTER TABLE document ADD COLUMN etag TEXT;"
+	"ALTER TABLE document ADD COLUMN last_modified TEXT;"
+	"ALTER TABLE document ADD COLUMN checked_at TEXT;"
+	"CREATE TABLE change ("
+	"  id INTEGER PRIMARY KEY,"
+	"  document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,"
+	"  from_version INTEGER REFERENCES version(id),"
+	"  to_version INTEGER NOT NULL REFERENCES version(id),"
+	"  detected_at TEXT NOT NULL,"
+	"  cause TEXT NOT NULL DEFAULT 'platform' CHECK (cause IN ('platform', 'technical')),"
+	"  added INTEGER NOT NULL DEFAULT 0,"
+	"  removed INTEGER NOT NULL DEFAULT 0,"
+	"  changed INTEGER NOT NULL DEFAULT 0,"
+	"  summary TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (document_id, to_version)"
+	");"
+	"CREATE INDEX change_by_date ON change(detected_at);"
+	"CREATE TABLE provision_change ("
+	"  change_id INTEGER NOT NULL REFERENCES change(id) ON DELETE CASCADE,"
+	"  provision_id INTEGER NOT NULL REFERENCES provision(id) ON DELETE CASCADE,"
+	"  what TEXT NOT NULL CHECK (what IN ('current', 'changed', 'removed')),"
+	"  before TEXT,"
+	"  after TEXT,"
+	"  PRIMARY KEY (change_id, provision_id)"
+	");"
+	"CREATE INDEX provision_change_by_provision ON provision_change(provision_id);"
+	"CREATE TABLE fetch_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,"
+	"  at TEXT NOT NULL,"
+	"  url TEXT NOT NULL DEFAULT '',"
+	"  outcome TEXT NOT NULL,"
+	"  http_status INTEGER,"
+	"  bytes INTEGER,"
+	"  error TEXT"
+	");"
+	"CREATE INDEX fetch_log_by_document ON fetch_log(document_id, at);";
+
 /* migrations[i] takes a database from version i to version i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
 	schema_v4,
+	schema_v5,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -272,6 +272,43 @@ static const char *const statement_sql[STMT_COUNT] = {
 		" WHERE d.platform_id = ?2 AND " SEARCH_MATCH_TF
 		"   AND (?3 IS NULL OR t.slug = ?3) AND (?5 IS NULL OR p.severity = ?5)"
 		" ORDER BY f.rank LIMIT ?4",
+	/* The documents to fetch: all, one platform's, or the watched ones'. */
+	[STMT_FETCH_TARGETS] =
+		"SELECT d.id, pl.id, pl.slug, pl.name, d.kind, d.url, d.declaration, d.etag,"
+		" d.last_modified,"
+		" (SELECT v.sha256 FROM version v WHERE v.document_id = d.id"
+		"  ORDER BY v.retrieved_at DESC, v.id DESC LIMIT 1)"
+		" FROM document d JOIN platform pl ON pl.id = d.platform_id"
+		" WHERE (?1 = 0 OR pl.id = ?1)"
+		"   AND (?2 = 0 OR pl.id IN (SELECT platform_id FROM watch))"
+		"   AND (?3 = 0 OR d.id = ?3)"
+		" ORDER BY pl.slug, d.kind",
+	[STMT_FETCH_LOG_ADD] =
+		"INSERT INTO fetch_log(document_id, at, url, outcome, http_status, bytes, error)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[STMT_DOCUMENT_CHECKED] =
+		"UPDATE document SET checked_at = ?2, etag = ?3, last_modified = ?4 WHERE id = ?1",
+	[STMT_VERSION_VALIDATORS] =
+		"UPDATE version SET etag = ?2, last_modified = ?3 WHERE id = ?1",
+	[STMT_VERSION_LATEST] =
+		"SELECT id, retrieved_at, source, sha256, text, length(CAST(text AS BLOB))"
+		" FROM version WHERE document_id = ?1"
+		" ORDER BY retrieved_at DESC, id DESC LIMIT 1",
+	[STMT_DOCUMENT_PROVISIONS] =
+		"SELECT p.id, p.excerpt, p.status, t.slug, p.origin FROM provision p"
+		" JOIN provision_type t ON t.id = p.type_id"
+		" WHERE p.document_id = ?1 ORDER BY p.id",
+	[STMT_PROVISION_STATE] =
+		"UPDATE provision SET status = ?2,"
+		" last_version = CASE WHEN ?3 > 0 THEN ?3 ELSE last_version END WHERE id = ?1",
+	[STMT_CHANGE_ADD] =
+		"INSERT INTO change(document_id, from_version, to_version, detected_at, cause,"
+		" added, removed, changed, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+		" ON CONFLICT(document_id, to_version) DO UPDATE SET summary = excluded.summary"
+		" RETURNING id",
+	[STMT_PROVISION_CHANGE_ADD] =
+		"INSERT OR REPLACE INTO provision_change(change_id, provision_id, what, before, after)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 const char *

@@ -53,6 +53,15 @@ enum store_stmt {
 	STMT_TYPE_FIND,
 	STMT_SEARCH,
 	STMT_SEARCH_PLATFORM,
+	STMT_FETCH_TARGETS,
+	STMT_FETCH_LOG_ADD,
+	STMT_DOCUMENT_CHECKED,
+	STMT_VERSION_VALIDATORS,
+	STMT_VERSION_LATEST,
+	STMT_DOCUMENT_PROVISIONS,
+	STMT_PROVISION_STATE,
+	STMT_CHANGE_ADD,
+	STMT_PROVISION_CHANGE_ADD,
 	STMT_COUNT		/* Number of statements, not a statement. */
 };
 
@@ -69,6 +78,10 @@ sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id);
 /* Record the connection's error message after what failed; returns
  * STORE_ERROR so that callers can `return store_fail(st, "...")`. */
 int store_fail(struct store *st, const char *what);
+
+/* Step a statement that returns one id (RETURNING id or SELECT id) into
+ * *id (may be NULL); STORE_NOT_FOUND when it returned no row. */
+int store_step_id(struct store *st, sqlite3_stmt *stmt, const char *what, int64_t *id);
 
 /* Bind a text that may be NULL. */
 int store_bind_text(sqlite3_stmt *stmt, int index, const char *text);

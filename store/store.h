@@ -27,7 +27,7 @@ enum store_status {
 };
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /*
  * Open and set up.
@@ -277,5 +277,80 @@ struct store_hit {
  * limit hits.  STORE_BAD_QUERY when the index refuses the expression. */
 int store_search(struct store *st, const char *match, const struct store_provision_filter *f,
 		 int limit, int (*cb)(const struct store_hit *, void *), void *ctx);
+
+/*
+ * Tracking documents: what the fetcher reads and records.
+ */
+
+struct store_fetch_target {
+	int64_t document_id;
+	int64_t platform_id;
+	const char *platform_slug;
+	const char *platform_name;
+	const char *kind;
+	const char *url;
+	const char *declaration;	/* The document's declaration (JSON), or NULL. */
+	const char *etag;		/* Validators of the last answer, or NULL. */
+	const char *last_modified;
+	const char *latest_sha256;	/* Of the newest version, or NULL when none. */
+};
+/* The documents of one platform (platform_id) or all (0), of the watched
+ * platforms only when watched_only, or the one document_id (when not 0). */
+int store_each_fetch_target(struct store *st, int64_t platform_id, int watched_only,
+			    int64_t document_id,
+			    int (*cb)(const struct store_fetch_target *, void *), void *ctx);
+
+/* Log one fetch attempt: outcome is a word (changed, unchanged,
+ * not-modified, failed ...), http_status 0 when there was no answer, error
+ * NULL when none. */
+int store_log_fetch(struct store *st, int64_t document_id, const char *at, const char *url,
+		    const char *outcome, int http_status, int64_t bytes, const char *error);
+
+/* Remember when a document was last checked and its answer's validators. */
+int store_document_checked(struct store *st, int64_t document_id, const char *at,
+			   const char *etag, const char *last_modified);
+
+/* Set the validators of a version just added. */
+int store_version_validators(struct store *st, int64_t version_id, const char *etag,
+			     const char *last_modified);
+
+/* The newest version of a document, with its text; STORE_NOT_FOUND when it
+ * has none. */
+int store_latest_version(struct store *st, int64_t document_id,
+			 int (*cb)(const struct store_version *, void *), void *ctx);
+
+struct store_document_provision {
+	int64_t id;
+	const char *excerpt;
+	const char *status;	/* current, changed, removed. */
+	const char *kind;
+	const char *origin;
+};
+/* Every provision of a document, in id order. */
+int store_each_document_provision(struct store *st, int64_t document_id,
+				  int (*cb)(const struct store_document_provision *, void *),
+				  void *ctx);
+
+/* Set a provision's status, and its last version when last_version > 0. */
+int store_set_provision_state(struct store *st, int64_t provision_id, const char *status,
+			      int64_t last_version);
+
+struct store_change_in {
+	int64_t document_id;
+	int64_t from_version;		/* 0 for a document's first version. */
+	int64_t to_version;
+	const char *detected_at;
+	const char *cause;		/* platform or technical. */
+	int added;			/* Passages added, removed, changed. */
+	int removed;
+	int changed;
+	const char *summary;
+};
+/* Record a change (again: the same to_version updates its summary). */
+int store_add_change(struct store *st, const struct store_change_in *c, int64_t *id);
+/* What a change did to one provision: what is current, changed or removed;
+ * before and after the passages (NULL where there is none). */
+int store_add_provision_change(struct store *st, int64_t change_id, int64_t provision_id,
+			       const char *what, const char *before, const char *after);
 
 #endif

@@ -7,10 +7,8 @@
 
 #include "store-internal.h"
 
-/* Step a statement that returns one id (RETURNING id or SELECT id).
- * STORE_NOT_FOUND when it returned no row. */
-static int
-step_id(struct store *st, sqlite3_stmt *stmt, const char *what, int64_t *id)
+int
+store_step_id(struct store *st, sqlite3_stmt *stmt, const char *what, int64_t *id)
 {
 	int rc = sqlite3_step(stmt);
 
@@ -44,7 +42,7 @@ store_put_platform(struct store *st, const char *slug, const char *name,
 	store_bind_text(stmt, 3, operator_name != NULL ? operator_name : "");
 	store_bind_text(stmt, 4, sector != NULL ? sector : "");
 	store_bind_text(stmt, 5, homepage != NULL ? homepage : "");
-	return step_id(st, stmt, "cannot store platform", id);
+	return store_step_id(st, stmt, "cannot store platform", id);
 }
 
 int
@@ -60,7 +58,7 @@ store_put_document(struct store *st, int64_t platform_id, const char *kind, cons
 	store_bind_text(stmt, 3, title);
 	store_bind_text(stmt, 4, url);
 	store_bind_text(stmt, 5, declaration);
-	return step_id(st, stmt, "cannot store document", id);
+	return store_step_id(st, stmt, "cannot store document", id);
 }
 
 int
@@ -77,7 +75,7 @@ store_add_version(struct store *st, int64_t document_id, const char *retrieved_a
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, document_id);
 	store_bind_text(stmt, 2, sha256);
-	rc = step_id(st, stmt, "cannot look up version", id);
+	rc = store_step_id(st, stmt, "cannot look up version", id);
 	if (rc != STORE_NOT_FOUND)
 		return rc;
 
@@ -111,7 +109,7 @@ store_put_type(struct store *st, const char *slug, const char *name, const char 
 	store_bind_text(stmt, 2, name);
 	store_bind_text(stmt, 3, topic);
 	store_bind_text(stmt, 4, description);
-	return step_id(st, stmt, "cannot store kind", id);
+	return store_step_id(st, stmt, "cannot store kind", id);
 }
 
 int
@@ -131,7 +129,7 @@ store_put_regulation(struct store *st, const char *slug, const char *framework,
 	store_bind_text(stmt, 6, authority);
 	store_bind_text(stmt, 7, max_penalty);
 	store_bind_text(stmt, 8, url);
-	return step_id(st, stmt, "cannot store regulation", id);
+	return store_step_id(st, stmt, "cannot store regulation", id);
 }
 
 int
@@ -158,7 +156,7 @@ store_put_provision(struct store *st, const struct store_provision_in *p, int64_
 		sqlite3_bind_int64(stmt, 12, p->last_version);
 	store_bind_text(stmt, 13, p->status != NULL ? p->status : "current");
 	store_bind_text(stmt, 14, p->origin != NULL ? p->origin : "curated");
-	rc = step_id(st, stmt, "cannot store provision", id);
+	rc = store_step_id(st, stmt, "cannot store provision", id);
 	if (rc == STORE_NOT_FOUND) {
 		snprintf(st->errmsg, sizeof(st->errmsg), "cannot store provision: unknown kind '%s'",
 			 p->kind);
