@@ -465,6 +465,63 @@ textdiff_summary(const struct textdiff *d, char *buf, size_t size)
 			 d->changed == 1 ? "" : "s", d->added, d->removed);
 }
 
+/* Append run's words to buf as "“a few words …”", cut after max_words. */
+static void
+append_quoted(char *buf, size_t size, const char *run, int max_words)
+{
+	size_t len = strlen(buf), n = 0;
+	int words = 0;
+
+	while (run[n] != '\0') {
+		if (run[n] == ' ' && ++words == max_words)
+			break;
+		n++;
+	}
+	snprintf(buf + len, size - len, "\u201c%.*s%s\u201d", (int)n, run,
+		 run[n] != '\0' ? " \u2026" : "");
+}
+
+int
+textdiff_passage_summary(const char *before, const char *after, char *buf, size_t size)
+{
+	struct textdiff_para p = { 0 };
+	size_t i, shown = 0;
+	int rc;
+
+	buf[0] = '\0';
+	rc = word_runs(before, after, &p);
+	for (i = 0; rc == 0 && i < p.nwords && shown < 3; i++) {
+		const struct textdiff_words *w = &p.words[i];
+		size_t len = strlen(buf);
+
+		if (w->op == TEXTDIFF_SAME)
+			continue;
+		/* A removed run followed by an added one is a replacement. */
+		if (w->op == TEXTDIFF_REMOVED && i + 1 < p.nwords
+		    && p.words[i + 1].op == TEXTDIFF_ADDED) {
+			snprintf(buf + len, size - len, "%s", shown > 0 ? "; " : "");
+			append_quoted(buf, size, w->text, 8);
+			len = strlen(buf);
+			snprintf(buf + len, size - len, " became ");
+			append_quoted(buf, size, p.words[i + 1].text, 8);
+			i++;
+		} else {
+			snprintf(buf + len, size - len, "%s", shown > 0 ? "; " : "");
+			append_quoted(buf, size, w->text, 8);
+			len = strlen(buf);
+			snprintf(buf + len, size - len, " %s",
+				 w->op == TEXTDIFF_ADDED ? "was added" : "was removed");
+		}
+		shown++;
+	}
+	if (rc == 0 && shown == 0)
+		snprintf(buf, size, "only punctuation or spacing changed");
+	for (i = 0; i < p.nwords; i++)
+		free(p.words[i].text);
+	free(p.words);
+	return rc;
+}
+
 void
 textdiff_free(struct textdiff *d)
 {

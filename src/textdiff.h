@@ -60,6 +60,12 @@ void textdiff_summary(const struct textdiff *d, char *buf, size_t size);
  * memory. */
 char *textdiff_marked(const struct textdiff_para *p);
 
+/* What changed between two versions of one passage, in words read at a
+ * glance: "“immediately” was removed; “30 days” became “at least 30
+ * days”" (the first three changes, each cut to eight words).  Returns 0,
+ * or -1 when out of memory. */
+int textdiff_passage_summary(const char *before, const char *after, char *buf, size_t size);
+
 /* Free what d holds and zero it; safe on a zeroed struct. */
 void textdiff_free(struct textdiff *d);
 

@@ -167,9 +167,15 @@ record(struct store *st, const struct update_in *in, struct update_result *r, ch
 	enum relocate_outcome *outcomes = NULL;
 	struct textdiff diff = { 0 };
 	struct store_change_in change;
-	int rc, created = 0, ret = -1;
+	int rc, created = 0, newer = 0, ret = -1;
 
-	rc = store_latest_version(st, in->document_id, copy_latest, &latest);
+	/* The version before this text is the newest read before it: history
+	 * imported after fetches goes in its place in time. */
+	if (store_has_version_after(st, in->document_id, in->at, &newer) != STORE_OK) {
+		snprintf(err, errsize, "%s", store_errmsg(st));
+		goto done;
+	}
+	rc = store_latest_version(st, in->document_id, in->at, copy_latest, &latest);
 	if (rc != 0 && rc != STORE_NOT_FOUND) {
 		snprintf(err, errsize, "%s", rc > 0 ? "out of memory" : store_errmsg(st));
 		goto done;
@@ -180,6 +186,7 @@ record(struct store *st, const struct update_in *in, struct update_result *r, ch
 		snprintf(r->summary, sizeof(r->summary), "unchanged");
 		goto checked;
 	}
+
 	if (store_add_version(st, in->document_id, in->at, in->source, r->sha256, in->text,
 			      &r->version_id, &created) != STORE_OK
 	    || (created && store_version_validators(st, r->version_id, in->etag,
@@ -214,6 +221,10 @@ record(struct store *st, const struct update_in *in, struct update_result *r, ch
 		snprintf(err, errsize, "%s", store_errmsg(st));
 		goto done;
 	}
+	/* The provisions follow the newest text only: a version that history
+	 * puts before another says nothing of what they are now. */
+	if (newer)
+		goto checked;
 	rc = store_each_document_provision(st, in->document_id, copy_provision, &ps);
 	if (rc != 0) {
 		snprintf(err, errsize, "%s", rc > 0 ? "out of memory" : store_errmsg(st));
@@ -239,8 +250,8 @@ record(struct store *st, const struct update_in *in, struct update_result *r, ch
 		}
 	}
 checked:
-	if (store_document_checked(st, in->document_id, in->at, in->etag, in->last_modified)
-	    != STORE_OK) {
+	if (!newer && store_document_checked(st, in->document_id, in->at, in->etag,
+					     in->last_modified) != STORE_OK) {
 		snprintf(err, errsize, "%s", store_errmsg(st));
 		goto done;
 	}

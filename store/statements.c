@@ -290,10 +290,13 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"UPDATE document SET checked_at = ?2, etag = ?3, last_modified = ?4 WHERE id = ?1",
 	[STMT_VERSION_VALIDATORS] =
 		"UPDATE version SET etag = ?2, last_modified = ?3 WHERE id = ?1",
+	/* The newest version read at or before ?2 (all: a far future). */
 	[STMT_VERSION_LATEST] =
 		"SELECT id, retrieved_at, source, sha256, text, length(CAST(text AS BLOB))"
-		" FROM version WHERE document_id = ?1"
+		" FROM version WHERE document_id = ?1 AND retrieved_at <= ?2"
 		" ORDER BY retrieved_at DESC, id DESC LIMIT 1",
+	[STMT_VERSION_AFTER] =
+		"SELECT EXISTS (SELECT 1 FROM version WHERE document_id = ?1 AND retrieved_at > ?2)",
 	[STMT_DOCUMENT_PROVISIONS] =
 		"SELECT p.id, p.excerpt, p.status, t.slug, p.origin FROM provision p"
 		" JOIN provision_type t ON t.id = p.type_id"
@@ -309,6 +312,28 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_PROVISION_CHANGE_ADD] =
 		"INSERT OR REPLACE INTO provision_change(change_id, provision_id, what, before, after)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* The changes of a period, by platform and document. */
+	[STMT_CHANGES_SINCE] =
+		"SELECT c.id, d.id, pl.id, pl.slug, pl.name, d.kind, d.title, d.url, c.detected_at,"
+		" c.cause, c.added, c.removed, c.changed, c.summary, fv.retrieved_at,"
+		" tv.retrieved_at, tv.sha256"
+		" FROM change c JOIN document d ON d.id = c.document_id"
+		" JOIN platform pl ON pl.id = d.platform_id"
+		" LEFT JOIN version fv ON fv.id = c.from_version"
+		" JOIN version tv ON tv.id = c.to_version"
+		" WHERE c.detected_at >= ?1"
+		"   AND (?2 = 0 OR pl.id IN (SELECT platform_id FROM watch))"
+		"   AND (?3 = 1 OR c.cause = 'platform')"
+		"   AND (?4 = 0 OR pl.id = ?4)"
+		"   AND (?5 = 0 OR d.id = ?5)"
+		" ORDER BY pl.name COLLATE NOCASE, d.kind, c.detected_at, c.id",
+	[STMT_CHANGE_PROVISIONS] =
+		"SELECT pc.provision_id, pc.what, pc.before, pc.after, t.slug, t.name, p.headline"
+		" FROM provision_change pc JOIN provision p ON p.id = pc.provision_id"
+		" JOIN provision_type t ON t.id = p.type_id"
+		" WHERE pc.change_id = ?1 AND (?2 = 1 OR pc.what != 'current')"
+		" ORDER BY CASE pc.what WHEN 'changed' THEN 0 WHEN 'removed' THEN 1 ELSE 2 END,"
+		" t.slug, p.id",
 };
 
 const char *

@@ -94,7 +94,7 @@ store_version_validators(struct store *st, int64_t version_id, const char *etag,
 }
 
 int
-store_latest_version(struct store *st, int64_t document_id,
+store_latest_version(struct store *st, int64_t document_id, const char *at,
 		     int (*cb)(const struct store_version *, void *), void *ctx)
 {
 	sqlite3_stmt *stmt = store_stmt(st, STMT_VERSION_LATEST);
@@ -104,6 +104,7 @@ store_latest_version(struct store *st, int64_t document_id,
 	if (stmt == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, document_id);
+	store_bind_text(stmt, 2, at != NULL ? at : "9999");
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(stmt);
@@ -122,6 +123,24 @@ store_latest_version(struct store *st, int64_t document_id,
 	rc = cb(&v, ctx);
 	sqlite3_reset(stmt);
 	return rc;
+}
+
+int
+store_has_version_after(struct store *st, int64_t document_id, const char *at, int *yes)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_VERSION_AFTER);
+	int rc;
+
+	*yes = 0;
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, document_id);
+	store_bind_text(stmt, 2, at);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*yes = sqlite3_column_int(stmt, 0);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? STORE_OK : store_fail(st, "cannot look for newer versions");
 }
 
 int
@@ -201,4 +220,79 @@ store_add_provision_change(struct store *st, int64_t change_id, int64_t provisio
 	store_bind_text(stmt, 4, before);
 	store_bind_text(stmt, 5, after);
 	return store_step_done(st, stmt, "cannot record provision change");
+}
+
+int
+store_each_change(struct store *st, const struct store_change_filter *f,
+		  int (*cb)(const struct store_change *, void *), void *ctx)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_CHANGES_SINCE);
+	struct store_change c;
+	int rc;
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, f->since != NULL ? f->since : "");
+	sqlite3_bind_int(stmt, 2, f->watched_only != 0);
+	sqlite3_bind_int(stmt, 3, f->technical != 0);
+	sqlite3_bind_int64(stmt, 4, f->platform_id);
+	sqlite3_bind_int64(stmt, 5, f->document_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int stop;
+
+		c.id = sqlite3_column_int64(stmt, 0);
+		c.document_id = sqlite3_column_int64(stmt, 1);
+		c.platform_id = sqlite3_column_int64(stmt, 2);
+		c.platform_slug = store_column_text(stmt, 3);
+		c.platform_name = store_column_text(stmt, 4);
+		c.kind = store_column_text(stmt, 5);
+		c.title = store_column_text(stmt, 6);
+		c.url = store_column_text(stmt, 7);
+		c.detected_at = store_column_text(stmt, 8);
+		c.cause = store_column_text(stmt, 9);
+		c.added = sqlite3_column_int(stmt, 10);
+		c.removed = sqlite3_column_int(stmt, 11);
+		c.changed = sqlite3_column_int(stmt, 12);
+		c.summary = store_column_text(stmt, 13);
+		c.from_date = store_column_text(stmt, 14);
+		c.to_date = store_column_text(stmt, 15);
+		c.to_sha256 = store_column_text(stmt, 16);
+		if ((stop = cb(&c, ctx)) != 0) {
+			sqlite3_reset(stmt);
+			return stop;
+		}
+	}
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, "cannot list changes");
+}
+
+int
+store_each_provision_change(struct store *st, int64_t change_id, int with_current,
+			    int (*cb)(const struct store_provision_change *, void *), void *ctx)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_CHANGE_PROVISIONS);
+	struct store_provision_change pc;
+	int rc;
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, change_id);
+	sqlite3_bind_int(stmt, 2, with_current != 0);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int stop;
+
+		pc.provision_id = sqlite3_column_int64(stmt, 0);
+		pc.what = store_column_text(stmt, 1);
+		pc.before = store_column_text(stmt, 2);
+		pc.after = store_column_text(stmt, 3);
+		pc.kind = store_column_text(stmt, 4);
+		pc.kind_name = store_column_text(stmt, 5);
+		pc.headline = store_column_text(stmt, 6);
+		if ((stop = cb(&pc, ctx)) != 0) {
+			sqlite3_reset(stmt);
+			return stop;
+		}
+	}
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, "cannot list provision changes");
 }

@@ -359,6 +359,48 @@ test_failure_keeps_document(void **state)
 			 1);
 }
 
+/* A version older than one kept (history imported after a fetch) goes in
+ * its place in time: a change from the version before it, and the
+ * provisions, which follow the newest text, are left alone.  Recording the
+ * same text at the same time again changes nothing. */
+static void
+test_history_goes_in_its_place(void **state)
+{
+	struct fixture *f = *state;
+	struct update_result r;
+	int64_t pid;
+	char *s;
+
+	record(f, "We may use your chats to train our models.\n", "2025-01-01", &r);
+	record(f, "We may use your chats to train our models unless you opt out.\n",
+	       "2025-12-01T00:00:00Z", &r);
+	pid = put_provision(f->st, f->document, r.version_id, "t1", "jurisdiction",
+			    "We may use your chats to train our models unless you opt out.");
+	record(f, "We use nothing at all of what you write, ever, for any purpose.\n",
+	       "2025-06-01", &r);
+	assert_int_equal(r.new_version, 1);
+	assert_true(r.change_id > 0);
+	assert_int_equal(r.current + r.changed + r.removed, 0);
+	s = sql_text(f->st, "SELECT fv.retrieved_at FROM change c JOIN version fv"
+			    " ON fv.id = c.from_version ORDER BY c.id DESC LIMIT 1");
+	assert_string_equal(s, "2025-01-01");
+	free(s);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM provision WHERE status = 'current'"),
+			 1);
+	(void)pid;
+	/* The document's check date is the newest's, not the history's. */
+	s = sql_text(f->st, "SELECT checked_at FROM document");
+	assert_string_equal(s, "2025-12-01T00:00:00Z");
+	free(s);
+
+	record(f, "We use nothing at all of what you write, ever, for any purpose.\n",
+	       "2025-06-01", &r);
+	assert_int_equal(r.new_version, 0);
+	assert_int_equal(r.change_id, 0);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM version"), 3);
+	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM change"), 3);
+}
+
 int
 main(void)
 {
@@ -370,6 +412,7 @@ main(void)
 		cmocka_unit_test(test_corpus_version_pair),
 		cmocka_unit_test_setup_teardown(test_record_versions_and_relocate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_keeps_document, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_goes_in_its_place, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
