@@ -314,10 +314,12 @@ int store_document_checked(struct store *st, int64_t document_id, const char *at
 int store_version_validators(struct store *st, int64_t version_id, const char *etag,
 			     const char *last_modified);
 
-/* The newest version of a document, with its text; STORE_NOT_FOUND when it
- * has none. */
-int store_latest_version(struct store *st, int64_t document_id,
+/* The newest version of a document read at or before `at` (NULL: the
+ * newest of all), with its text; STORE_NOT_FOUND when there is none. */
+int store_latest_version(struct store *st, int64_t document_id, const char *at,
 			 int (*cb)(const struct store_version *, void *), void *ctx);
+/* Whether a version of the document was read after `at`. */
+int store_has_version_after(struct store *st, int64_t document_id, const char *at, int *yes);
 
 struct store_document_provision {
 	int64_t id;
@@ -352,5 +354,91 @@ int store_add_change(struct store *st, const struct store_change_in *c, int64_t 
  * before and after the passages (NULL where there is none). */
 int store_add_provision_change(struct store *st, int64_t change_id, int64_t provision_id,
 			       const char *what, const char *before, const char *after);
+
+struct store_change {
+	int64_t id;
+	int64_t document_id;
+	int64_t platform_id;
+	const char *platform_slug;
+	const char *platform_name;
+	const char *kind;		/* The document's. */
+	const char *title;
+	const char *url;
+	const char *detected_at;
+	const char *cause;		/* platform or technical. */
+	int added, removed, changed;	/* Paragraphs. */
+	const char *summary;
+	const char *from_date;		/* retrieved_at of the version before, or NULL. */
+	const char *to_date;
+	const char *to_sha256;
+};
+struct store_change_filter {
+	const char *since;		/* detected_at at or after this ("" or NULL: all). */
+	int watched_only;
+	int technical;			/* Include re-extractions. */
+	int64_t platform_id;		/* One platform, or 0. */
+	int64_t document_id;		/* One document, or 0. */
+};
+/* The changes matching f, by platform name, document kind, then date. */
+int store_each_change(struct store *st, const struct store_change_filter *f,
+		      int (*cb)(const struct store_change *, void *), void *ctx);
+
+struct store_provision_change {
+	int64_t provision_id;
+	const char *what;		/* current, changed, removed. */
+	const char *before;		/* The excerpt as it was. */
+	const char *after;		/* changed: the passage it became; else NULL. */
+	const char *kind;
+	const char *kind_name;
+	const char *headline;
+};
+/* What a change did to provisions: changed, then removed ones; the
+ * provisions left as they were too when with_current. */
+int store_each_provision_change(struct store *st, int64_t change_id, int with_current,
+				int (*cb)(const struct store_provision_change *, void *),
+				void *ctx);
+
+/*
+ * Classified provisions (store/classified.c): what src/classify.c finds.
+ * Curated provisions are never written or deleted by these.
+ */
+
+/* The documents whose newest version was not classified under stamp, in
+ * id order: *ids is malloc'd (free it), *n how many. */
+int store_classify_pending(struct store *st, const char *stamp, int64_t **ids, size_t *n);
+
+struct store_classify_source {
+	int64_t document_id;
+	int64_t version_id;	/* Its newest version. */
+	const char *text;	/* That version's text, and its size. */
+	size_t size;
+	const char *stamp;	/* The stamp it was classified under, or NULL. */
+};
+/* The newest version of a document, for classifying; STORE_NOT_FOUND when
+ * it has none. */
+int store_classify_source(struct store *st, int64_t document_id,
+			  int (*cb)(const struct store_classify_source *, void *), void *ctx);
+
+/* The kinds a document has a curated provision of. */
+int store_each_curated_kind(struct store *st, int64_t document_id,
+			    int (*cb)(const char *kind, void *), void *ctx);
+
+struct store_classified_in {
+	const char *key;		/* "classified:..."; the same excerpt, the same key. */
+	const char *kind;
+	const char *excerpt;		/* Verbatim from the version. */
+	const char *headline;
+	const char *severity;
+	const char *severity_reason;
+};
+/* In one transaction (a savepoint inside the caller's): make ps the
+ * document's classified provisions, found in version_id, skipping a kind
+ * the document has a curated provision of; drop its other classified
+ * provisions (keys: a JSON array of the keys of ps); remember that the
+ * version was classified under stamp.  A row whose key is kept keeps its
+ * id and first version. */
+int store_replace_classified(struct store *st, int64_t document_id, int64_t version_id,
+			     const struct store_classified_in *ps, size_t n, const char *keys,
+			     const char *stamp);
 
 #endif
