@@ -202,14 +202,18 @@ report_text(struct cli *cli, const struct docs *d, const struct tally *t)
 		output_text(out, d->v[i].platform);
 		putc(' ', out->fp);
 		output_text(out, d->v[i].kind);
-		snprintf(line, sizeof(line),
-			 ": provisions %d current, %d changed, %d removed (clause diff %s %s)",
-			 ev->current, ev->changed, ev->removed, d->v[i].platform, d->v[i].kind);
+		if (ev->outcome == FETCH_NEW)
+			snprintf(line, sizeof(line), ": first version stored (%.1f kB)",
+				 (double)ev->bytes / 1e3);
+		else
+			snprintf(line, sizeof(line), ": provisions %d current, %d changed, "
+				 "%d removed (clause diff %s %s)", ev->current, ev->changed,
+				 ev->removed, d->v[i].platform, d->v[i].kind);
 		output_text(out, line);
 		putc('\n', out->fp);
 	}
-	fprintf(out->fp, "%zu documents: %d changed, %d new, %d unchanged, %d not modified, "
-		"%d failed; %.1f MB\n", d->n, t->outcomes[FETCH_CHANGED], t->outcomes[FETCH_NEW],
+	fprintf(out->fp, "%zu document%s: %d changed, %d new, %d unchanged, %d not modified, "
+		"%d failed; %.1f MB\n", d->n, d->n == 1 ? "" : "s", t->outcomes[FETCH_CHANGED], t->outcomes[FETCH_NEW],
 		t->outcomes[FETCH_UNCHANGED], t->outcomes[FETCH_NOT_MODIFIED],
 		t->outcomes[FETCH_FAILED], (double)t->bytes / 1e6);
 	for (i = 0; i < d->n; i++) {

@@ -62,6 +62,12 @@ struct job {
 	struct job *next;
 };
 
+/* How many transfers one host has in flight. */
+struct host_count {
+	char host[256];
+	int active;
+};
+
 struct fetcher {
 	struct fetch_options options;
 	char *db_path;
@@ -79,6 +85,8 @@ struct fetcher {
 	struct store *store;
 	struct job *jobs;
 	int active;			/* Transfers in the multi handle. */
+	struct host_count *hosts;	/* Transfers in it per host. */
+	size_t nhosts;
 	char user_agent[64];
 };
 
@@ -276,6 +284,35 @@ url_host(const char *url, char *host, size_t size)
 	curl_url_cleanup(u);
 }
 
+/* The count of a host, made when new; NULL when out of memory. */
+static struct host_count *
+host_slot(struct fetcher *f, const char *host)
+{
+	struct host_count *grown;
+	size_t i;
+
+	for (i = 0; i < f->nhosts; i++)
+		if (strcmp(f->hosts[i].host, host) == 0)
+			return &f->hosts[i];
+	grown = realloc(f->hosts, (f->nhosts + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return NULL;
+	f->hosts = grown;
+	snprintf(f->hosts[f->nhosts].host, sizeof(f->hosts[f->nhosts].host), "%s", host);
+	f->hosts[f->nhosts].active = 0;
+	return &f->hosts[f->nhosts++];
+}
+
+/* A transfer of host started (+1) or ended (-1). */
+static void
+host_count(struct fetcher *f, const char *host, int delta)
+{
+	struct host_count *h = host_slot(f, host);
+
+	if (h != NULL)
+		h->active += delta;
+}
+
 /* Set up the transfer of a page for its next attempt. */
 static int
 page_start(struct fetcher *f, struct page *p)
@@ -344,6 +381,7 @@ page_start(struct fetcher *f, struct page *p)
 	p->attempts++;
 	p->retry_at = 0;
 	f->active++;
+	host_count(f, p->host, 1);
 	return 0;
 }
 
@@ -369,6 +407,7 @@ job_free(struct fetcher *f, struct job *j)
 			curl_multi_remove_handle(f->multi, j->pages[i].easy);
 			curl_easy_cleanup(j->pages[i].easy);
 			f->active--;
+			host_count(f, j->pages[i].host, -1);
 		}
 		page_free(&j->pages[i]);
 	}
@@ -497,24 +536,11 @@ job_open(struct fetcher *f, int64_t document_id)
 	f->jobs = j;
 }
 
-static int
-host_active(struct fetcher *f, const char *host)
-{
-	struct job *j;
-	size_t i;
-	int n = 0;
-
-	for (j = f->jobs; j != NULL; j = j->next)
-		for (i = 0; i < j->npages; i++)
-			if (j->pages[i].easy != NULL && strcmp(j->pages[i].host, host) == 0)
-				n++;
-	return n;
-}
-
 /* Start every page that is due, within the bounds. */
 static void
 start_due(struct fetcher *f, long now)
 {
+	struct host_count *h;
 	struct job *j;
 	size_t i;
 
@@ -524,7 +550,8 @@ start_due(struct fetcher *f, long now)
 
 			if (p->done || p->easy != NULL || p->retry_at == 0 || p->retry_at > now)
 				continue;
-			if (host_active(f, p->host) >= f->options.max_per_host)
+			h = host_slot(f, p->host);
+			if (h != NULL && h->active >= f->options.max_per_host)
 				continue;
 			if (page_start(f, p) != 0) {
 				p->done = p->failed = 1;
@@ -637,6 +664,7 @@ page_finished(struct fetcher *f, struct page *p, CURLcode code)
 	curl_easy_cleanup(p->easy);
 	p->easy = NULL;
 	f->active--;
+	host_count(f, p->host, -1);
 
 	if (code == CURLE_OK && (status == 200 || status == 203 || status == 304)) {
 		p->done = 1;
@@ -991,6 +1019,7 @@ fetcher_stop(struct fetcher *f)
 		pthread_join(f->thread, NULL);
 	curl_multi_cleanup(f->multi);
 	curl_global_cleanup();
+	free(f->hosts);
 	close(f->sockets[0]);
 	close(f->sockets[1]);
 	pthread_mutex_destroy(&f->lock);
