@@ -145,6 +145,7 @@ show_platform(const struct store_platform *p, void *ctx)
 		json_object_set_new(obj, "sector", cli_json_string(p->sector));
 		json_object_set_new(obj, "homepage", cli_json_string(p->homepage));
 		json_object_set_new(obj, "watched", json_boolean(p->watched));
+		json_object_set_new(obj, "changed_since_seen", json_boolean(p->unseen_changes));
 		json_object_set_new(obj, "provisions", json_integer(p->provisions));
 		json_object_set_new(obj, "severity",
 				    json_pack("{s:i, s:i, s:i, s:i}", "high", p->high, "medium",

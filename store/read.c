@@ -26,6 +26,7 @@ row_platform(sqlite3_stmt *s, struct store_platform *p)
 	p->medium = sqlite3_column_int(s, 10);
 	p->low = sqlite3_column_int(s, 11);
 	p->favourable = sqlite3_column_int(s, 12);
+	p->unseen_changes = sqlite3_column_int(s, 13);
 }
 
 static void
@@ -239,8 +240,8 @@ store_find_platform(struct store *st, const char *text,
 	store_bind_text(stmt, 1, text);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE
-	    || (rc == SQLITE_ROW && sqlite3_column_int(stmt, 13) == 2
-		&& sqlite3_column_int(stmt, 14) > 1)) {
+	    || (rc == SQLITE_ROW && sqlite3_column_int(stmt, 14) == 2
+		&& sqlite3_column_int(stmt, 15) > 1)) {
 		/* No platform, or only prefixes that several platforms share: an
 		 * exact slug or name always wins over a prefix. */
 		snprintf(st->errmsg, sizeof(st->errmsg), "%s platform '%s'",

@@ -254,6 +254,14 @@ static const char schema_v5[] =
 	");"
 	"CREATE INDEX fetch_log_by_document ON fetch_log(document_id, at);";
 
+/* Version 6: when the user last looked at each platform in the browser, so
+ * that changes since are marked. */
+static const char schema_v6[] =
+	"CREATE TABLE seen ("
+	"  platform_id INTEGER PRIMARY KEY REFERENCES platform(id) ON DELETE CASCADE,"
+	"  at TEXT NOT NULL"
+	");";
+
 /* migrations[i] takes a database from version i to version i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
@@ -261,6 +269,7 @@ static const char *const migrations[] = {
 	schema_v3,
 	schema_v4,
 	schema_v5,
+	schema_v6,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

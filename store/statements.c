@@ -23,6 +23,13 @@
 
 /* Whether the platform is watched (column 6 of every platform row). */
 #define PLATFORM_WATCHED " EXISTS (SELECT 1 FROM watch w WHERE w.platform_id = pl.id),"
+/* Whether a document of the platform changed (by the platform's doing)
+ * since the user last looked at it in the browser. */
+#define PLATFORM_UNSEEN \
+	" EXISTS (SELECT 1 FROM document d JOIN change c ON c.document_id = d.id" \
+	"  WHERE d.platform_id = pl.id AND c.cause = 'platform' AND c.from_version IS NOT NULL" \
+	"    AND c.detected_at > coalesce((SELECT s.at FROM seen s WHERE s.platform_id = pl.id)," \
+	"                                 ''))"
 
 /* The columns of struct store_platform, from PLATFORM_FROM: it counts every
  * platform's provisions in one pass, for the whole list. */
@@ -30,7 +37,7 @@
 	"pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage," PLATFORM_WATCHED \
 	" (SELECT count(*) FROM document d WHERE d.platform_id = pl.id)," \
 	" coalesce(ps.n, 0), coalesce(ps.high, 0), coalesce(ps.medium, 0)," \
-	" coalesce(ps.low, 0), coalesce(ps.favourable, 0)"
+	" coalesce(ps.low, 0), coalesce(ps.favourable, 0)," PLATFORM_UNSEEN
 #define PLATFORM_FROM \
 	" FROM platform pl LEFT JOIN" \
 	" (SELECT d.platform_id AS platform_id, count(*) AS n," \
@@ -45,7 +52,7 @@
 	" (SELECT count(*) FROM document d WHERE d.platform_id = pl.id)," \
 	PLATFORM_COUNT("1") "," PLATFORM_COUNT("p.severity = 'high'") "," \
 	PLATFORM_COUNT("p.severity = 'medium'") "," PLATFORM_COUNT("p.severity = 'low'") "," \
-	PLATFORM_COUNT("p.severity = 'favourable'")
+	PLATFORM_COUNT("p.severity = 'favourable'") "," PLATFORM_UNSEEN
 #define PLATFORM_COUNT(condition) \
 	" (SELECT count(*) FROM document d JOIN provision p ON p.document_id = d.id" \
 	"  WHERE d.platform_id = pl.id AND " condition ")"
@@ -152,11 +159,15 @@ static const char *const statement_sql[STMT_COUNT] = {
 		" AND key NOT IN (SELECT key FROM temp.dataset_keys)",
 	[STMT_PLATFORM_NAMES] =
 		"SELECT pl.id, pl.slug, pl.name, pl.operator, pl.sector, pl.homepage,"
-		PLATFORM_WATCHED " 0, 0, 0, 0, 0, 0 FROM platform pl ORDER BY pl.name COLLATE NOCASE",
+		PLATFORM_WATCHED " 0, 0, 0, 0, 0, 0," PLATFORM_UNSEEN
+		" FROM platform pl ORDER BY pl.name COLLATE NOCASE",
 	[STMT_WATCH_ADD] =
 		"INSERT OR IGNORE INTO watch(platform_id, added_at)"
 		" VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
 	[STMT_WATCH_RM] = "DELETE FROM watch WHERE platform_id = ?1",
+	[STMT_SEEN] =
+		"INSERT INTO seen(platform_id, at) VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+		" ON CONFLICT(platform_id) DO UPDATE SET at = excluded.at",
 	[STMT_WATCH_LIST] =
 		"SELECT " PLATFORM_ONE_COLUMNS " FROM watch w JOIN platform pl ON pl.id = w.platform_id"
 		" ORDER BY pl.name COLLATE NOCASE",

@@ -27,7 +27,7 @@ enum store_status {
 };
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /*
  * Open and set up.
@@ -128,6 +128,7 @@ struct store_platform {
 	int medium;
 	int low;
 	int favourable;
+	int unseen_changes;	/* A document changed since the user last looked. */
 };
 int store_each_platform(struct store *st,
 			int (*cb)(const struct store_platform *, void *), void *ctx);
@@ -145,6 +146,9 @@ int store_count_provisions(struct store *st, int *count);
 /* Watch a platform for changes, or stop; STORE_OK also when it already
  * was (or was not). */
 int store_watch(struct store *st, int64_t platform_id, int on);
+/* The user looked at the platform now: its changes so far are seen. */
+int store_mark_seen(struct store *st, int64_t platform_id);
+
 /* The watched platforms, by name. */
 int store_each_watched(struct store *st, int (*cb)(const struct store_platform *, void *),
 		       void *ctx);

@@ -175,3 +175,14 @@ store_watch(struct store *st, int64_t platform_id, int on)
 	sqlite3_bind_int64(stmt, 1, platform_id);
 	return store_step_done(st, stmt, on ? "cannot watch platform" : "cannot unwatch platform");
 }
+
+int
+store_mark_seen(struct store *st, int64_t platform_id)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_SEEN);
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, platform_id);
+	return store_step_done(st, stmt, "cannot record that the platform was seen");
+}
