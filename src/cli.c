@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "assets.h"
+#include "classify.h"
 #include "cli.h"
 #include "dataset.h"
 #include "paths.h"
@@ -92,6 +93,20 @@ cli_load_dataset(struct cli *cli, struct store *st)
 	return 0;
 }
 
+/* Find the provisions of the documents whose newest version the rules have
+ * not read yet: every document after a new dataset or new rules, one added
+ * or fetched by a clause that did not classify it.  One query when there
+ * is nothing to do. */
+static int
+cli_classify(struct cli *cli, struct store *st)
+{
+	char err[512];
+
+	if (classify_all_documents(st, err, sizeof(err)) != 0)
+		return cli_error(cli, -1, "cannot classify documents: %s", err);
+	return 0;
+}
+
 struct store *
 cli_store(struct cli *cli)
 {
@@ -111,7 +126,7 @@ cli_store(struct cli *cli)
 		cli_error(cli, 0, "%s", err);
 		return NULL;
 	}
-	if (cli_load_dataset(cli, cli->store) != 0) {
+	if (cli_load_dataset(cli, cli->store) != 0 || cli_classify(cli, cli->store) != 0) {
 		store_close(cli->store);
 		cli->store = NULL;
 	}
