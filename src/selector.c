@@ -643,11 +643,22 @@ selector_to_xpath(const char *css, char **xpath, char *err, size_t errlen)
 {
 	struct parser ps = { css, css, { 0 }, err, errlen };
 
+	const unsigned char *c;
+
 	*xpath = NULL;
 	if (strlen(css) > SELECTOR_MAX_LEN) {
 		snprintf(err, errlen, "selector longer than %d bytes", SELECTOR_MAX_LEN);
 		return -1;
 	}
+	/* XPath literals cannot hold control characters (XML's Char): refuse
+	 * them here rather than hand libxml2 an expression it rejects.  White
+	 * space between compounds stays allowed. */
+	for (c = (const unsigned char *)css; *c != '\0'; c++)
+		if ((*c < 0x20 && *c != ' ' && *c != '\t' && *c != '\n' && *c != '\r'
+		     && *c != '\f') || *c == 0x7f) {
+			snprintf(err, errlen, "control character 0x%02x in selector '%s'", *c, css);
+			return -1;
+		}
 	strbuf_init(&ps.out, SELECTOR_MAX_LEN * 64);
 	for (;;) {
 		skip_space(&ps);
