@@ -1,7 +1,8 @@
 /*
  * cmd-diff: clause diff PLATFORM DOCUMENT-KIND [FROM [TO]] — what changed
  * between two versions of a document (by default the last two), paragraph
- * by paragraph, with [-removed-] and {+added+} words inside a changed one.
+ * by paragraph, with [-removed-] and {+added+} words inside a changed one;
+ * unified, or in two columns with --side-by-side.
  */
 
 #include <stdio.h>
@@ -9,8 +10,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sanitize.h"
 #include "store.h"
 #include "textdiff.h"
+#include "textwidth.h"
 
 /* A version to compare. */
 struct diff_side {
@@ -141,6 +144,149 @@ print_text(struct cli *cli, const char *slug, const char *kind, const struct dif
 	}
 }
 
+/* One side of a changed paragraph: its words with the removed (old side)
+ * or added (new side) ones marked; malloc'd, NULL when out of memory. */
+static char *
+marked_side(const struct textdiff_para *p, int new_side)
+{
+	size_t i, len = 1;
+	char *out;
+
+	for (i = 0; i < p->nwords; i++)
+		len += strlen(p->words[i].text) + 5;
+	out = malloc(len);
+	if (out == NULL)
+		return NULL;
+	out[0] = '\0';
+	for (i = 0; i < p->nwords; i++) {
+		const struct textdiff_words *w = &p->words[i];
+		size_t n = strlen(out);
+
+		if ((w->op == TEXTDIFF_REMOVED && new_side) || (w->op == TEXTDIFF_ADDED && !new_side))
+			continue;
+		snprintf(out + n, len - n, "%s%s%s%s", n > 0 ? " " : "",
+			 w->op == TEXTDIFF_REMOVED ? "[-" : w->op == TEXTDIFF_ADDED ? "{+" : "",
+			 w->text,
+			 w->op == TEXTDIFF_REMOVED ? "-]" : w->op == TEXTDIFF_ADDED ? "+}" : "");
+	}
+	return out;
+}
+
+/* Text wrapped to width, sanitised: its lines into *lines, the text it
+ * indexes into *clean (both to free).  -1 when out of memory. */
+static int
+wrap_side(const char *text, int width, char **clean, struct text_line **lines)
+{
+	int n;
+
+	*lines = NULL;
+	*clean = sanitize_cstr(text != NULL ? text : "", 0);
+	if (*clean == NULL)
+		return -1;
+	n = text_wrap(*clean, strlen(*clean), width, lines);
+	if (n < 0) {
+		free(*clean);
+		*clean = NULL;
+	}
+	return n;
+}
+
+/* Two texts side by side in columns of colw, a mark between them. */
+static int
+print_pair(struct output *o, char mark, enum output_style style, const char *left,
+	   const char *right, int colw)
+{
+	struct text_line *ll, *rl;
+	char *lc, *rc, cell[1024];
+	int nl = wrap_side(left, colw, &lc, &ll), nr, i;
+
+	if (nl < 0)
+		return -1;
+	nr = wrap_side(right, colw, &rc, &rl);
+	if (nr < 0) {
+		free(ll);
+		free(lc);
+		return -1;
+	}
+	for (i = 0; i < nl || i < nr; i++) {
+		output_style(o, style);
+		text_fit(i < nl ? lc + ll[i].start : "", i < nl ? ll[i].len : 0, colw, 1, cell,
+			 sizeof(cell));
+		fputs(cell, o->fp);
+		fprintf(o->fp, " %c ", mark);
+		text_fit(i < nr ? rc + rl[i].start : "", i < nr ? rl[i].len : 0, colw, 0, cell,
+			 sizeof(cell));
+		fputs(cell, o->fp);
+		output_style(o, OUTPUT_PLAIN);
+		putc('\n', o->fp);
+	}
+	free(ll);
+	free(rl);
+	free(lc);
+	free(rc);
+	return 0;
+}
+
+/* The diff in two columns, old on the left, that fit the width: < a
+ * removed paragraph, > an added one, | a changed one with its words
+ * marked on each side. */
+static int
+print_side_by_side(struct cli *cli, const char *slug, const char *kind,
+		   const struct diff_walk *w, const struct textdiff *d)
+{
+	struct output *o = &cli->out;
+	int colw = (o->width - 3) / 2;
+	char summary[128], head[64];
+	size_t h, p;
+
+	output_style(o, OUTPUT_LABEL);
+	snprintf(head, sizeof(head), "%.10s (#%lld)", w->from.date, (long long)w->from.id);
+	text_fit(head, strlen(head), colw, 1, summary, sizeof(summary));
+	fprintf(o->fp, "%s   %.10s (#%lld)\n", summary, w->to.date, (long long)w->to.id);
+	output_style(o, OUTPUT_PLAIN);
+	textdiff_summary(d, summary, sizeof(summary));
+	fprintf(o->fp, "%s %s: %s\n", slug, kind, summary);
+	for (h = 0; h < d->nhunks; h++) {
+		const struct textdiff_hunk *hunk = &d->hunks[h];
+
+		output_style(o, OUTPUT_HEADING);
+		fprintf(o->fp, "@@ paragraphs %d,%d -> %d,%d @@\n", hunk->old_start, hunk->old_count,
+			hunk->new_start, hunk->new_count);
+		output_style(o, OUTPUT_PLAIN);
+		for (p = 0; p < hunk->nparas; p++) {
+			const struct textdiff_para *para = &hunk->paras[p];
+			char *left, *right;
+			int rc = 0;
+
+			switch (para->op) {
+			case TEXTDIFF_SAME:
+				rc = print_pair(o, ' ', OUTPUT_DIM, para->old_text, para->new_text,
+						colw);
+				break;
+			case TEXTDIFF_REMOVED:
+				rc = print_pair(o, '<', OUTPUT_SEVERITY_HIGH, para->old_text, NULL,
+						colw);
+				break;
+			case TEXTDIFF_ADDED:
+				rc = print_pair(o, '>', OUTPUT_SEVERITY_LOW, NULL, para->new_text,
+						colw);
+				break;
+			case TEXTDIFF_CHANGED:
+				left = marked_side(para, 0);
+				right = marked_side(para, 1);
+				rc = left == NULL || right == NULL ? -1
+				     : print_pair(o, '|', OUTPUT_SEVERITY_MEDIUM, left, right, colw);
+				free(left);
+				free(right);
+				break;
+			}
+			if (rc != 0)
+				return cli_error(cli, CLI_EXIT_DATA, "out of memory");
+		}
+	}
+	return CLI_EXIT_OK;
+}
+
 static const char *const op_names[] = {
 	[TEXTDIFF_SAME] = "same",
 	[TEXTDIFF_REMOVED] = "removed",
@@ -218,17 +364,26 @@ find_document(const struct store_document *d, void *ctx)
 static int
 diff_run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option options[] = { CLI_COMMON_OPTIONS };
+	static const struct option options[] = {
+		{ "side-by-side", no_argument, NULL, 's' },
+		CLI_COMMON_OPTIONS
+	};
 	struct diff_walk w = { { 0 }, { 0 }, NULL, 0 };
 	struct find_document doc = { 0 };
 	struct textdiff d = { 0 };
 	char *slug = NULL, err[256];
 	int64_t platform;
-	int c, rc;
+	int c, rc, side_by_side = 0;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1)
-		if ((rc = cli_common_option(cli, &cmd_diff, c, optarg)) >= 0)
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (c == 's')
+			side_by_side = 1;
+		else if ((rc = cli_common_option(cli, &cmd_diff, c, optarg)) >= 0)
 			return rc;
+	}
+	if (side_by_side && cli->out.width < 60)
+		return cli_error(cli, CLI_EXIT_USAGE, "--side-by-side needs 60 columns at least "
+				 "(this is %d)", cli->out.width);
 	if (argc - optind < 2 || argc - optind > 4) {
 		cli_usage(&cmd_diff, stderr);
 		return CLI_EXIT_USAGE;
@@ -281,6 +436,8 @@ diff_run(struct cli *cli, int argc, char **argv)
 	}
 	if (cli->json) {
 		rc = cli_json_print(cli, diff_json(slug, doc.kind, &w, &d));
+	} else if (side_by_side) {
+		rc = print_side_by_side(cli, slug, doc.kind, &w, &d);
 	} else {
 		print_text(cli, slug, doc.kind, &w, &d);
 		rc = CLI_EXIT_OK;
@@ -296,7 +453,7 @@ out:
 
 const struct cli_command cmd_diff = {
 	.name = "diff",
-	.args = "PLATFORM DOCUMENT-KIND [FROM [TO]]",
+	.args = "PLATFORM DOCUMENT-KIND [FROM [TO]] [--side-by-side]",
 	.summary = "show what changed between two versions of a document (default: the last two)",
 	.run = diff_run,
 };
