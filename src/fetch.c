@@ -22,7 +22,9 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <libxml/parser.h>
 
+#include "classify.h"
 #include "declaration.h"
 #include "extract.h"
 #include "fetch.h"
@@ -83,6 +85,7 @@ struct fetcher {
 	/* The thread's own. */
 	CURLM *multi;
 	struct store *store;
+	struct classifier *classifier;	/* Opened at the first new version. */
 	struct job *jobs;
 	int active;			/* Transfers in the multi handle. */
 	struct host_count *hosts;	/* Transfers in it per host. */
@@ -806,6 +809,16 @@ job_finish(struct fetcher *f, struct job *j)
 		return;
 	}
 	free(text);
+	/* The kinds found automatically follow the new text.  That is an
+	 * addition: when it fails, the version stays and the log says why. */
+	if (r.change_id != 0) {
+		if (f->classifier == NULL)
+			f->classifier = classifier_open(err, sizeof(err));
+		if (f->classifier == NULL
+		    || classify_document(f->store, f->classifier, j->document_id, err,
+					 sizeof(err)) != 0)
+			log_attempt(f, &j->pages[0], "classify-failed", err);
+	}
 	ev.outcome = r.first_version ? FETCH_NEW
 		     : r.change_id != 0 ? FETCH_CHANGED : FETCH_UNCHANGED;
 	ev.current = r.current;
@@ -921,6 +934,8 @@ run(void *arg)
 		f->jobs = j->next;
 		job_free(f, j);
 	}
+	classifier_close(f->classifier);
+	f->classifier = NULL;
 	store_close(f->store);
 	f->store = NULL;
 	return NULL;
@@ -963,6 +978,8 @@ fetcher_start(const struct fetch_options *o, char *err, size_t errsize)
 		snprintf(err, errsize, "cannot create the event socket: %s", strerror(errno));
 		goto fail_multi;
 	}
+	/* libxml2 sets itself up once per process, before any thread uses it. */
+	xmlInitParser();
 	if (pthread_create(&f->thread, NULL, run, f) != 0) {
 		snprintf(err, errsize, "cannot start the fetch thread");
 		goto fail_multi;

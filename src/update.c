@@ -48,6 +48,10 @@ copy_provision(const struct store_document_provision *p, void *ctx)
 	struct provisions *ps = ctx;
 	struct provision *slot;
 
+	/* Provisions found automatically are found again by the classifier
+	 * in the new text (classify_document): only curated ones move here. */
+	if (p->origin != NULL && strcmp(p->origin, "classified") == 0)
+		return 0;
 	if (ps->n == ps->cap) {
 		size_t ncap = ps->cap != 0 ? ps->cap * 2 : 16;
 		struct provision *nv = realloc(ps->v, ncap * sizeof(*nv));
@@ -273,6 +277,8 @@ update_record(struct store *st, const struct update_in *in, struct update_result
 		snprintf(err, errsize, "cannot hash the text");
 		return -1;
 	}
+	if (in->in_transaction)
+		return record(st, in, r, err, errsize);
 	if (store_begin(st) != STORE_OK) {
 		snprintf(err, errsize, "%s", store_errmsg(st));
 		return -1;

@@ -25,6 +25,8 @@ struct update_in {
 	const char *etag;		/* Validators of the answer, or NULL. */
 	const char *last_modified;
 	const char *cause;		/* platform (default) or technical. */
+	int in_transaction;		/* The caller holds one (and rolls it back on
+					 * failure): a whole import is one. */
 };
 
 struct update_result {

@@ -247,6 +247,11 @@ test_change_relocates_provisions(void **state)
 	assert_non_null(strstr(text, "We may use your chats to train our models"));
 	assert_null(strstr(text, "tracking"));	/* Scripts are dropped. */
 	free(text);
+	/* The classifier found the training clause in the new document. */
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM provision p JOIN provision_type t"
+				 " ON t.id = p.type_id WHERE p.document_id = %lld"
+				 " AND p.origin = 'classified' AND t.slug = 'training-on-user-content'",
+				 (long long)doc), 1);
 	version = sql_int(f, "SELECT max(id) FROM version WHERE document_id = %lld",
 			  (long long)doc);
 	p.key = "acme-training";
