@@ -130,5 +130,12 @@ extern const struct cli_command cmd_watch;
 extern const struct cli_command cmd_history;
 extern const struct cli_command cmd_diff;
 extern const struct cli_command cmd_report;
+extern const struct cli_command cmd_extract;
+extern const struct cli_command cmd_changes;
+extern const struct cli_command cmd_add;
+extern const struct cli_command cmd_import_declarations;
+extern const struct cli_command cmd_import_ota_versions;
+extern const struct cli_command cmd_fetch;
+extern const struct cli_command cmd_classify;
 
 #endif

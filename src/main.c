@@ -27,6 +27,13 @@ static const struct cli_command *const commands[] = {
 	&cmd_diff,
 	&cmd_report,
 	&cmd_watch,
+	&cmd_extract,
+	&cmd_changes,
+	&cmd_add,
+	&cmd_import_declarations,
+	&cmd_import_ota_versions,
+	&cmd_fetch,
+	&cmd_classify,
 	NULL
 };
 

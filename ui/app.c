@@ -2,8 +2,9 @@
  * app: the browser's loop, layout of the status line, global keys, and the
  * terminal's set-up and restoration.
  *
- * One loop: poll() on the keyboard and a signalfd for SIGINT, SIGTERM and
- * SIGWINCH (so no signal handler and no global flag are needed), hand
+ * One loop: poll() on the keyboard, a signalfd for SIGINT, SIGTERM and
+ * SIGWINCH (so no signal handler and no global flag are needed) and the
+ * fetch thread's events when a refresh was asked for; hand
  * each key to the help overlay or the current view, then redraw once if
  * anything changed.
  */
@@ -43,6 +44,7 @@ const struct ui_key_help ui_global_help[] = {
 	{ "/", "search every provision" },
 	{ "c", "compare the selected kind across platforms" },
 	{ "m", "matrix: kinds by platforms" },
+	{ "r R", "refresh the platform's documents, every platform's (in the background)" },
 	{ "Esc", "back" },
 	{ "q", "back; quit from the main screen" },
 	{ "?", "this help" },
@@ -140,6 +142,7 @@ keep_platform(const struct store_platform *p, void *ctx)
 	up->sector = strdup(p->sector);
 	up->provisions = -1;	/* Counted when shown (see ui_count_platform). */
 	up->watched = p->watched;
+	up->changed = p->unseen_changes;
 	ui->nplatforms++;
 	return up->slug == NULL || up->name == NULL || up->sector == NULL;
 }
@@ -190,14 +193,17 @@ ui_open_provision(struct ui *ui, int64_t id)
 static void
 draw_status(struct ui *ui)
 {
-	char left[512];
+	char left[512], busy[64];
 	int pathw = (int)strlen(ui->db_path), leftw;
 
+	ui_refresh_status(ui, busy, sizeof(busy));
 	if (ui->message[0] != '\0')
-		snprintf(left, sizeof(left), " %s", ui->message);
+		snprintf(left, sizeof(left), " %s%s%s", ui->message, busy[0] != '\0' ? " · " : "",
+			 busy);
 	else
-		snprintf(left, sizeof(left), " %s · %zu platforms · %d provisions · ? help",
-			 views[ui->view]->name, ui->nplatforms, ui->provisions_total);
+		snprintf(left, sizeof(left), " %s · %zu platforms · %d provisions%s%s · ? help",
+			 views[ui->view]->name, ui->nplatforms, ui->provisions_total,
+			 busy[0] != '\0' ? " · " : "", busy);
 	if (pathw > ui->cols / 3)
 		pathw = ui->cols / 3;
 	leftw = ui->cols - pathw - 1;
@@ -303,6 +309,10 @@ handle_key(struct ui *ui, int key)
 	case 'm':
 		ui_switch(ui, UI_VIEW_MATRIX);
 		return;
+	case 'r':
+	case 'R':
+		ui_refresh_start(ui, key == 'R');
+		return;
 	case 'c': {
 		const char *kind = ui->view == UI_VIEW_BROWSE ? ui_browse_kind(ui) : NULL;
 
@@ -397,11 +407,12 @@ ui_run(struct store *st, const char *db_path)
 	ui.too_small = ui.rows < UI_MIN_ROWS || ui.cols < UI_MIN_COLS;
 
 	while (!ui.quit) {
-		struct pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		struct pollfd fds[3] = { { STDIN_FILENO, POLLIN, 0 }, { sfd, POLLIN, 0 },
+					 { ui_refresh_fd(&ui), POLLIN, 0 } };
 
 		if (ui.dirty)
 			draw(&ui);
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, fds[2].fd >= 0 ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = 4;
@@ -417,12 +428,15 @@ ui_run(struct store *st, const char *db_path)
 					ui.quit = 1;
 			}
 		}
+		if (fds[2].fd >= 0 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR)))
+			ui_refresh_events(&ui);
 		if (fds[0].revents & (POLLHUP | POLLERR))
 			ui.quit = 1;
 		else if (fds[0].revents & POLLIN)
 			read_keys(&ui);
 	}
 
+	ui_refresh_stop(&ui);
 	endwin();
 	delscreen(screen);
 	close(sfd);

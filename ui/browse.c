@@ -313,7 +313,7 @@ draw_platforms(struct ui *ui, const struct layout *l)
 	for (r = 0; r < l->ph - 1; r++) {
 		size_t i = b->platform_top + (size_t)r;
 		enum ui_style style = UI_NORMAL;
-		char count[16];
+		char count[16], marks[3];
 
 		if (i >= ui->nplatforms) {
 			ui_clear(ui, l->py + 1 + r, l->px, 1, l->pw);
@@ -325,7 +325,11 @@ draw_platforms(struct ui *ui, const struct layout *l)
 			snprintf(count, sizeof(count), "%4d ", ui->platforms[i].provisions);
 		else
 			snprintf(count, sizeof(count), "     ");
-		ui_put(ui, l->py + 1 + r, l->px, 2, style, ui->platforms[i].watched ? "* " : "  ", 1);
+		/* * watched, ! a document changed since the user last looked. */
+		marks[0] = ui->platforms[i].watched ? '*' : ' ';
+		marks[1] = ui->platforms[i].changed ? '!' : ' ';
+		marks[2] = '\0';
+		ui_put(ui, l->py + 1 + r, l->px, 2, style, marks, 1);
 		ui_put(ui, l->py + 1 + r, l->px + 2, l->pw - 7, style, ui->platforms[i].name, 1);
 		ui_put(ui, l->py + 1 + r, l->px + l->pw - 5, 5, style, count, 1);
 	}
@@ -493,8 +497,28 @@ toggle_watch(struct ui *ui)
 				     : "no longer watching %s", p->name);
 }
 
+/* The user went into the platform's provisions: what changed in its
+ * documents until now is seen, and its mark goes. */
+static void
+look_at_platform(struct ui *ui)
+{
+	struct ui_platform *p;
+
+	if (ui->browse.focus == 0 || ui->nplatforms == 0)
+		return;
+	p = &ui->platforms[ui->platform];
+	if (!p->changed)
+		return;
+	if (store_mark_seen(ui->st, p->id) != STORE_OK) {
+		ui_message(ui, 1, "cannot record that %s was seen: %s", p->name,
+			   store_errmsg(ui->st));
+		return;
+	}
+	p->changed = 0;
+}
+
 static int
-browse_key(struct ui *ui, int key)
+browse_key_inner(struct ui *ui, int key)
 {
 	struct ui_browse *b = &ui->browse;
 	struct layout l;
@@ -556,6 +580,15 @@ browse_key(struct ui *ui, int key)
 }
 
 static int
+browse_key(struct ui *ui, int key)
+{
+	int handled = browse_key_inner(ui, key);
+
+	look_at_platform(ui);
+	return handled;
+}
+
+static int
 keep_platform_slug(const struct store_provision *p, void *ctx)
 {
 	snprintf(ctx, 128, "%s", p->platform_slug);
@@ -605,6 +638,7 @@ static const struct ui_key_help browse_help[] = {
 	{ "n N", "the next, previous match of the last search" },
 	{ "w", "watch the selected platform for changes (* marks it), or stop" },
 	{ "H", "the history of the selected provision's document, and its changes" },
+	{ "!", "(a mark) a document changed since you last looked; going in clears it" },
 	{ NULL, NULL }
 };
 

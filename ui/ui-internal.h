@@ -102,6 +102,7 @@ struct ui_platform {
 	char *sector;
 	int provisions;		/* -1 until counted (ui_count_platform). */
 	int watched;		/* Watched for changes: marked in the list. */
+	int changed;		/* A document changed in this session's refresh. */
 };
 
 /* A row of the provisions pane: a document heading (id 0) or a provision. */
@@ -197,6 +198,14 @@ struct ui_history {
 	size_t nhunks;
 };
 
+/* Background refreshes (r, R): the fetch thread and what it reported. */
+struct ui_refresh {
+	struct fetcher *fetcher;	/* Started by the first r or R. */
+	int queued;			/* Documents asked for since idle. */
+	int done, changed, failed;	/* Of those, with an event. */
+	char last_error[240];		/* The last failure, for the status line. */
+};
+
 struct ui {
 	struct store *st;
 	const char *db_path;
@@ -221,6 +230,7 @@ struct ui {
 	struct ui_compare compare;
 	struct ui_matrix matrix;
 	struct ui_history history;
+	struct ui_refresh refresh;
 };
 
 /* app.c */
@@ -288,6 +298,19 @@ void ui_compare_free(struct ui *ui);
 
 /* matrix.c */
 void ui_matrix_free(struct ui *ui);
+
+/* refresh.c */
+/* Refresh the selected platform's documents (all 0) or every platform's
+ * (all 1) in the background. */
+void ui_refresh_start(struct ui *ui, int all);
+/* The descriptor to poll for the fetch thread's events, or -1. */
+int ui_refresh_fd(const struct ui *ui);
+/* Take the events waiting: mark what changed, reload what shows it. */
+void ui_refresh_events(struct ui *ui);
+/* "fetching 3/12 · 1 failed" while busy, else "". */
+void ui_refresh_status(const struct ui *ui, char *buf, size_t size);
+/* Stop the thread (abandoning what is in flight). */
+void ui_refresh_stop(struct ui *ui);
 
 /* help.c */
 void ui_help_draw(struct ui *ui, const struct ui_key_help *view_help);
