@@ -1,8 +1,15 @@
 /*
- * test-crash: clause fetch killed with SIGKILL at random moments while it
- * fetches 200 documents from the test server, 50 times.  After each kill
- * the database passes PRAGMA integrity_check, and every document's newest
- * version is one of the texts the server gave, whole.
+ * test-crash: clause killed with SIGKILL at random moments, and what is
+ * left afterwards.
+ *
+ *  - clause fetch, while it fetches 200 documents from the test server, 50
+ *    times: the database passes PRAGMA integrity_check, and every
+ *    document's newest version is one of the texts the server gave, whole;
+ *  - the first run, while it loads the embedded dataset: the next start
+ *    loads it whole;
+ *  - clause import-ota-versions: all of the history or none of it;
+ *  - a schema migration of a database of an older clause: every row is
+ *    kept, and the next start finishes the upgrade.
  */
 
 #include "config.h"
@@ -23,14 +30,18 @@
 #include <fcntl.h>
 
 #include <cmocka.h>
+#include <git2.h>
 #include <sqlite3.h>
 
 #include "httpd.h"
+#include "store-internal.h"
 #include "store.h"
 #include "testutil.h"
 
 #define DOCUMENTS 200
 #define ROUNDS 50
+/* Commits in the repository that test_kill_during_import imports. */
+#define HISTORY 2000
 
 extern char **environ;
 
@@ -64,17 +75,22 @@ put_round(struct httpd *server, int r)
 	}
 }
 
-/* Start `clause --db DB fetch crash --jobs 16 --retries 0`. */
+/* Start clause with args (after --db DB), its output thrown away. */
 static pid_t
-start_fetch(const char *db)
+start_clause(const char *db, const char *const *args)
 {
-	const char *bin = getenv("CLAUSE_BIN");
-	const char *argv[] = { bin, "--db", db, "fetch", "crash", "--jobs", "16",
-			       "--per-host", "16", "--retries", "0", NULL };
+	const char *bin = getenv("CLAUSE_BIN"), *argv[16];
 	posix_spawn_file_actions_t fa;
+	size_t n = 0;
 	pid_t pid;
 
 	assert_non_null(bin);
+	argv[n++] = bin;
+	argv[n++] = "--db";
+	argv[n++] = db;
+	while (*args != NULL && n < 15)
+		argv[n++] = *args++;
+	argv[n] = NULL;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
@@ -82,6 +98,80 @@ start_fetch(const char *db)
 	assert_int_equal(posix_spawn(&pid, bin, &fa, NULL, (char *const *)argv, environ), 0);
 	posix_spawn_file_actions_destroy(&fa);
 	return pid;
+}
+
+/* Start `clause --db DB fetch crash --jobs 16 --retries 0`. */
+static pid_t
+start_fetch(const char *db)
+{
+	const char *args[] = { "fetch", "crash", "--jobs", "16", "--per-host", "16",
+			       "--retries", "0", NULL };
+
+	return start_clause(db, args);
+}
+
+/* Run clause to its end; its exit status. */
+static int
+run_clause(const char *db, const char *const *args)
+{
+	int status;
+
+	waitpid(start_clause(db, args), &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Kill pid with SIGKILL after a random delay below max_ms; whether it was
+ * still running then. */
+static int
+kill_after(pid_t pid, int max_ms)
+{
+	struct timespec delay;
+	int status;
+
+	delay.tv_sec = 0;
+	delay.tv_nsec = (long)(rand() % max_ms) * 1000000L;
+	while (delay.tv_nsec >= 1000000000L) {
+		delay.tv_sec++;
+		delay.tv_nsec -= 1000000000L;
+	}
+	nanosleep(&delay, NULL);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status);
+}
+
+static long long
+db_int(const char *db, const char *sql)
+{
+	sqlite3 *conn;
+	sqlite3_stmt *stmt;
+	long long value = -1;
+
+	assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
+	sqlite3_busy_timeout(conn, 10000);
+	assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL), SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		value = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(conn);
+	return value;
+}
+
+static int
+integrity_ok(const char *db)
+{
+	sqlite3 *conn;
+	sqlite3_stmt *stmt;
+	int ok;
+
+	assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(conn, "PRAGMA integrity_check", -1, &stmt, NULL),
+			 SQLITE_OK);
+	ok = sqlite3_step(stmt) == SQLITE_ROW
+	     && strcmp((const char *)sqlite3_column_text(stmt, 0), "ok") == 0;
+	sqlite3_finalize(stmt);
+	sqlite3_close(conn);
+	return ok;
 }
 
 struct check {
@@ -210,11 +300,195 @@ test_kill_during_fetch(void **state)
 	test_rmdir(dir);
 }
 
+/* The first run loads the whole dataset in one transaction: killed at any
+ * moment, it left none of the curated provisions or all of them (those
+ * found automatically come after, in transactions of their own), and the
+ * next start brings the database to where an unbroken run does. */
+static void
+test_kill_during_first_load(void **state)
+{
+	const char *platforms[] = { "platforms", NULL };
+	char *dir = test_tmpdir(), *db = test_path(dir, "first.db");
+	const char *curated = "SELECT count(*) FROM provision WHERE origin = 'curated'";
+	long long expected, expected_curated, count;
+	int round, killed = 0;
+
+	(void)state;
+	assert_int_equal(run_clause(db, platforms), 0);
+	expected = db_int(db, "SELECT count(*) FROM provision");
+	expected_curated = db_int(db, curated);
+	assert_true(expected_curated > 500);
+	for (round = 0; round < 12; round++) {
+		char *wal = test_path(dir, "first.db-wal"), *shm = test_path(dir, "first.db-shm");
+
+		unlink(db);
+		unlink(wal);
+		unlink(shm);
+		free(wal);
+		free(shm);
+		killed += kill_after(start_clause(db, platforms), 1500);
+		assert_true(integrity_ok(db));
+		count = db_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'provision'")
+			? db_int(db, curated) : 0;
+		if (count != 0 && count != expected_curated)
+			fail_msg("round %d: %lld curated provisions after the kill, want 0 or %lld",
+				 round, count, expected_curated);
+		assert_int_equal(run_clause(db, platforms), 0);
+		assert_int_equal(db_int(db, "SELECT count(*) FROM provision"), expected);
+	}
+	assert_true(killed > 0);
+	print_message("%d first runs killed while loading\n", killed);
+	free(db);
+	test_rmdir(dir);
+}
+
+/* A versions repository of one document with many recorded changes. */
+static void
+make_history(const char *path, int commits)
+{
+	git_repository *repo;
+	git_oid parent_id, tree_id, blob_id, commit_id;
+	git_commit *parent = NULL;
+	git_signature *sig;
+	int i;
+
+	git_libgit2_init();
+	assert_int_equal(git_repository_init(&repo, path, 1), 0);
+	for (i = 0; i < commits; i++) {
+		git_treebuilder *root, *service;
+		git_oid service_id;
+		git_tree *tree;
+		char text[512], message[128];
+
+		snprintf(text, sizeof(text), "# Terms\n\nVersion %d of the terms. We may change "
+			 "these terms at any time.\n\nClause %d: you agree to arbitration.\n",
+			 i, i * 7);
+		assert_int_equal(git_blob_create_from_buffer(&blob_id, repo, text, strlen(text)), 0);
+		assert_int_equal(git_treebuilder_new(&service, repo, NULL), 0);
+		assert_int_equal(git_treebuilder_insert(NULL, service, "Terms of Service.md", &blob_id,
+							GIT_FILEMODE_BLOB), 0);
+		assert_int_equal(git_treebuilder_write(&service_id, service), 0);
+		assert_int_equal(git_treebuilder_new(&root, repo, NULL), 0);
+		assert_int_equal(git_treebuilder_insert(NULL, root, "Crashy", &service_id,
+							GIT_FILEMODE_TREE), 0);
+		assert_int_equal(git_treebuilder_write(&tree_id, root), 0);
+		assert_int_equal(git_tree_lookup(&tree, repo, &tree_id), 0);
+		assert_int_equal(git_signature_new(&sig, "OTA-Bot", "bot@example.org",
+						   1600000000 + (git_time_t)i * 86400, 0), 0);
+		snprintf(message, sizeof(message), "Record new changes of Crashy Terms of Service\n");
+		assert_int_equal(git_commit_create_v(&commit_id, repo, "HEAD", sig, sig, NULL, message,
+						     tree, parent != NULL ? 1 : 0, parent), 0);
+		git_signature_free(sig);
+		git_tree_free(tree);
+		git_treebuilder_free(root);
+		git_treebuilder_free(service);
+		git_commit_free(parent);
+		parent_id = commit_id;
+		assert_int_equal(git_commit_lookup(&parent, repo, &parent_id), 0);
+	}
+	git_commit_free(parent);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+}
+
+/* An import is one transaction: killed, it left all of the history or
+ * none. */
+static void
+test_kill_during_import(void **state)
+{
+	char *dir = test_tmpdir(), *db = test_path(dir, "import.db");
+	char *repo = test_path(dir, "versions.git");
+	const char *platforms[] = { "platforms", NULL };
+	const char *import[] = { "import-ota-versions", repo, NULL };
+	const char *sql = "SELECT count(*) FROM version v JOIN document d ON d.id = v.document_id"
+			  " JOIN platform p ON p.id = d.platform_id WHERE p.slug = 'crashy'";
+	int round, killed = 0;
+	long long count;
+
+	(void)state;
+	make_history(repo, HISTORY);
+	assert_int_equal(run_clause(db, platforms), 0);
+	for (round = 0; round < 10; round++) {
+		killed += kill_after(start_clause(db, import), 250);
+		assert_true(integrity_ok(db));
+		count = db_int(db, sql);
+		if (count != 0 && count != HISTORY)
+			fail_msg("round %d: %lld versions after the kill, want 0 or %d", round, count,
+				 HISTORY);
+		if (count == HISTORY)
+			break;
+	}
+	assert_int_equal(run_clause(db, import), 0);
+	assert_int_equal(db_int(db, sql), HISTORY);
+	assert_true(killed > 0);
+	print_message("%d imports killed midway\n", killed);
+	free(repo);
+	free(db);
+	test_rmdir(dir);
+}
+
+/* A database of an older clause with many rows, upgraded by a start that
+ * is killed: its rows stay, and the next start finishes the upgrade. */
+static void
+test_kill_during_migration(void **state)
+{
+	char *dir = test_tmpdir(), *db = test_path(dir, "old.db"), *copy = test_path(dir, "v2.db");
+	const char *platforms[] = { "platforms", NULL };
+	char err[256], cmd[1024];
+	sqlite3 *conn;
+	int round, killed = 0, i;
+
+	(void)state;
+	/* Version 2 (before the faster index of version 3) with 20,000 rows. */
+	assert_int_equal(sqlite3_open(copy, &conn), SQLITE_OK);
+	assert_int_equal(store_rank_register(conn), SQLITE_OK);
+	assert_int_equal(store_schema_migrate(conn, 2, err, sizeof(err)), STORE_OK);
+	assert_int_equal(sqlite3_exec(conn, "BEGIN;"
+		"INSERT INTO platform(id, slug, name) VALUES (1, 'old', 'Old Platform');"
+		"INSERT INTO document(id, platform_id, kind, title, url)"
+		"  VALUES (1, 1, 'terms', 'Old Terms', 'https://old.test');"
+		"INSERT INTO version(id, document_id, retrieved_at, source, sha256, text)"
+		"  VALUES (1, 1, '2020-01-01T00:00:00Z', 'fetched', 'bb', 'old text');"
+		"INSERT INTO provision_type(id, slug, name) VALUES (1, 'arbitration', 'Arbitration');",
+		NULL, NULL, NULL), SQLITE_OK);
+	for (i = 0; i < 20000; i++) {
+		char sql[256];
+
+		snprintf(sql, sizeof(sql), "INSERT INTO provision(document_id, type_id, excerpt)"
+			 " VALUES (1, 1, 'Disputes number %d go to binding arbitration in Delaware.')",
+			 i);
+		assert_int_equal(sqlite3_exec(conn, sql, NULL, NULL, NULL), SQLITE_OK);
+	}
+	assert_int_equal(sqlite3_exec(conn, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(conn);
+
+	for (round = 0; round < 8; round++) {
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && rm -f '%s-wal' '%s-shm'", copy, db, db, db);
+		assert_int_equal(system(cmd), 0);
+		killed += kill_after(start_clause(db, platforms), 800);
+		assert_true(integrity_ok(db));
+		assert_int_equal(db_int(db, "SELECT count(*) FROM provision WHERE type_id = 1"
+					    " AND document_id = 1"), 20000);
+		assert_true(db_int(db, "PRAGMA user_version") >= 2);
+		assert_int_equal(run_clause(db, platforms), 0);
+		assert_int_equal(db_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+		assert_int_equal(db_int(db, "SELECT count(*) FROM provision WHERE type_id = 1"
+					    " AND document_id = 1"), 20000);
+	}
+	print_message("%d upgrades killed midway\n", killed);
+	free(copy);
+	free(db);
+	test_rmdir(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kill_during_fetch),
+		cmocka_unit_test(test_kill_during_first_load),
+		cmocka_unit_test(test_kill_during_import),
+		cmocka_unit_test(test_kill_during_migration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
