@@ -20,6 +20,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/xmlstring.h>
+
 #include "selector.h"
 #include "strbuf.h"
 
@@ -122,6 +124,11 @@ read_escape(struct parser *ps, struct strbuf *b)
 	if (n > 0) {
 		if (is_space(*ps->p))
 			ps->p++;
+		/* An escaped control character would make an XPath literal
+		 * that libxml2 refuses (XML's Char excludes them). */
+		if ((cp > 0 && cp < 0x20) || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)
+		    || cp == 0xfffe || cp == 0xffff)
+			return parse_error(ps, "control character escaped");
 		return put_utf8(b, cp);
 	}
 	return strbuf_putc(b, *ps->p++);
@@ -650,12 +657,15 @@ selector_to_xpath(const char *css, char **xpath, char *err, size_t errlen)
 		snprintf(err, errlen, "selector longer than %d bytes", SELECTOR_MAX_LEN);
 		return -1;
 	}
-	/* XPath literals cannot hold control characters (XML's Char): refuse
-	 * them here rather than hand libxml2 an expression it rejects.  White
-	 * space between compounds stays allowed. */
+	/* XPath literals cannot hold control characters or bytes that are not
+	 * UTF-8 (XML's Char): refuse them here rather than hand libxml2 an
+	 * expression it rejects.  White space between compounds stays allowed. */
+	if (!xmlCheckUTF8((const xmlChar *)css)) {
+		snprintf(err, errlen, "selector '%s' is not valid UTF-8", css);
+		return -1;
+	}
 	for (c = (const unsigned char *)css; *c != '\0'; c++)
-		if ((*c < 0x20 && *c != ' ' && *c != '\t' && *c != '\n' && *c != '\r'
-		     && *c != '\f') || *c == 0x7f) {
+		if ((*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r') || *c == 0x7f) {
 			snprintf(err, errlen, "control character 0x%02x in selector '%s'", *c, css);
 			return -1;
 		}

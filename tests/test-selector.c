@@ -174,6 +174,10 @@ test_refused(void **state)
 	/* Found by fuzz-selector: a control character escaped into a class
 	 * name made an XPath literal that libxml2 refuses to compile. */
 	refused("#manth-la .x\\\x15", "control character 0x15");
+	/* The same, written as a CSS hex escape (also found by fuzz-selector). */
+	refused("#hbo\\2\\#h", "control character escaped");
+	refused("p.a\xff", "not valid UTF-8");
+	refused("[r^='\f']", "control character 0x0c");
 }
 
 static void
