@@ -30,10 +30,10 @@
 #include <fcntl.h>
 
 #include <cmocka.h>
-#include <git2.h>
 #include <sqlite3.h>
 
 #include "httpd.h"
+#include "otarepo.h"
 #include "store-internal.h"
 #include "store.h"
 #include "testutil.h"
@@ -342,55 +342,6 @@ test_kill_during_first_load(void **state)
 	test_rmdir(dir);
 }
 
-/* A versions repository of one document with many recorded changes. */
-static void
-make_history(const char *path, int commits)
-{
-	git_repository *repo;
-	git_oid parent_id, tree_id, blob_id, commit_id;
-	git_commit *parent = NULL;
-	git_signature *sig;
-	int i;
-
-	git_libgit2_init();
-	assert_int_equal(git_repository_init(&repo, path, 1), 0);
-	for (i = 0; i < commits; i++) {
-		git_treebuilder *root, *service;
-		git_oid service_id;
-		git_tree *tree;
-		char text[512], message[128];
-
-		snprintf(text, sizeof(text), "# Terms\n\nVersion %d of the terms. We may change "
-			 "these terms at any time.\n\nClause %d: you agree to arbitration.\n",
-			 i, i * 7);
-		assert_int_equal(git_blob_create_from_buffer(&blob_id, repo, text, strlen(text)), 0);
-		assert_int_equal(git_treebuilder_new(&service, repo, NULL), 0);
-		assert_int_equal(git_treebuilder_insert(NULL, service, "Terms of Service.md", &blob_id,
-							GIT_FILEMODE_BLOB), 0);
-		assert_int_equal(git_treebuilder_write(&service_id, service), 0);
-		assert_int_equal(git_treebuilder_new(&root, repo, NULL), 0);
-		assert_int_equal(git_treebuilder_insert(NULL, root, "Crashy", &service_id,
-							GIT_FILEMODE_TREE), 0);
-		assert_int_equal(git_treebuilder_write(&tree_id, root), 0);
-		assert_int_equal(git_tree_lookup(&tree, repo, &tree_id), 0);
-		assert_int_equal(git_signature_new(&sig, "OTA-Bot", "bot@example.org",
-						   1600000000 + (git_time_t)i * 86400, 0), 0);
-		snprintf(message, sizeof(message), "Record new changes of Crashy Terms of Service\n");
-		assert_int_equal(git_commit_create_v(&commit_id, repo, "HEAD", sig, sig, NULL, message,
-						     tree, parent != NULL ? 1 : 0, parent), 0);
-		git_signature_free(sig);
-		git_tree_free(tree);
-		git_treebuilder_free(root);
-		git_treebuilder_free(service);
-		git_commit_free(parent);
-		parent_id = commit_id;
-		assert_int_equal(git_commit_lookup(&parent, repo, &parent_id), 0);
-	}
-	git_commit_free(parent);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-}
-
 /* An import is one transaction: killed, it left all of the history or
  * none. */
 static void
@@ -406,7 +357,7 @@ test_kill_during_import(void **state)
 	long long count;
 
 	(void)state;
-	make_history(repo, HISTORY);
+	otarepo_make(repo, "Crashy", HISTORY);
 	assert_int_equal(run_clause(db, platforms), 0);
 	for (round = 0; round < 10; round++) {
 		killed += kill_after(start_clause(db, import), 250);

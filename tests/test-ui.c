@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
+#include "httpd.h"
 #include "screen.h"
 #include "store.h"
 #include "testutil.h"
@@ -24,7 +26,9 @@
 
 struct world {
 	char *dir;
+	char *db;
 	char *db_option;	/* "--db=PATH". */
+	struct httpd *server;	/* Serves Zzlocal's terms for the refresh test. */
 };
 
 static struct world world;
@@ -57,6 +61,54 @@ add_hostile_platform(const char *db)
 	store_close(st);
 }
 
+static const char local_v1[] =
+	"<html><body><h1>Zzlocal terms</h1><p>We may use your messages to train our models "
+	"unless you opt out.</p></body></html>";
+static const char local_v2[] =
+	"<html><body><h1>Zzlocal terms</h1><p>We may use your messages and your photos to "
+	"train our models, and you cannot opt out.</p></body></html>";
+
+/* A platform whose one document the local test server serves, last in the
+ * list by name; remove_local_platform takes it away again, so that the
+ * other tests see the dataset's platforms alone. */
+static void
+add_local_platform(const char *db)
+{
+	char err[256], url[128], decl[256];
+	struct store *st;
+	int64_t platform, document;
+
+	world.server = httpd_start(NULL, err, sizeof(err));
+	if (world.server == NULL)
+		fail_msg("httpd_start: %s", err);
+	assert_int_equal(httpd_put(world.server, "/zzlocal/terms", local_v1, strlen(local_v1), NULL),
+			 0);
+	httpd_url(world.server, "/zzlocal/terms", url, sizeof(url));
+	snprintf(decl, sizeof(decl), "{\"fetch\": \"%s\", \"select\": [\"body\"]}", url);
+	st = store_open(db, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(store_put_platform(st, "zzlocal", "Zzlocal", "", "Test", "", &platform),
+			 STORE_OK);
+	assert_int_equal(store_put_document(st, platform, "terms", "Zzlocal Terms", url, decl,
+					    &document), STORE_OK);
+	store_close(st);
+}
+
+static void
+remove_local_platform(const char *db)
+{
+	sqlite3 *conn;
+
+	assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
+	sqlite3_busy_timeout(conn, 10000);
+	assert_int_equal(sqlite3_exec(conn, "PRAGMA foreign_keys = ON;"
+				      "DELETE FROM platform WHERE slug = 'zzlocal'", NULL, NULL,
+				      NULL), SQLITE_OK);
+	sqlite3_close(conn);
+	httpd_stop(world.server);
+	world.server = NULL;
+}
+
 static int
 world_setup(void **state)
 {
@@ -76,7 +128,7 @@ world_setup(void **state)
 		fail_msg("clause types: %s", r.err);
 	test_run_free(&r);
 	add_hostile_platform(db);
-	free(db);
+	world.db = db;
 	return 0;
 }
 
@@ -84,6 +136,7 @@ static int
 world_teardown(void **state)
 {
 	(void)state;
+	free(world.db);
 	free(world.db_option);
 	test_rmdir(world.dir);
 	return 0;
@@ -482,6 +535,44 @@ test_terminals_and_signals(void **state)
 	screen_stop(s);
 }
 
+/* r fetches the selected platform's documents in the background: the
+ * status line says so, and when a document changed the platform is marked
+ * ! until the user goes into it. */
+static void
+test_refresh_in_background(void **state)
+{
+	struct screen *s;
+	int row;
+
+	(void)state;
+	add_local_platform(world.db);
+	s = start(24, 80, NULL, NULL);
+	press(s, "G");
+	screen_assert_shows(s, "Zzlocal", WAIT_MS);
+	press(s, "r");
+	screen_assert_shows(s, "refreshed 1 documents: 1 changed", WAIT_MS);
+	assert_int_equal(httpd_hits(world.server, "/zzlocal/terms"), 1);
+	/* The page changes; r again finds it changed, and ! marks it. */
+	assert_int_equal(httpd_put(world.server, "/zzlocal/terms", local_v2, strlen(local_v2),
+				   NULL), 0);
+	press(s, "r");
+	screen_assert_shows(s, "refreshed 1 documents: 1 changed", WAIT_MS);
+	screen_assert_shows(s, " !Zzlocal", WAIT_MS);
+	assert_int_equal(httpd_hits(world.server, "/zzlocal/terms"), 2);
+	/* Going into its provisions is looking at it: the mark goes, and
+	 * stays gone in the next session. */
+	press(s, "\t");
+	row = screen_find(s, " !Zzlocal");
+	assert_int_equal(row, -1);
+	quit(s);
+	s = start(24, 80, NULL, NULL);
+	press(s, "G");
+	screen_assert_shows(s, "Zzlocal", WAIT_MS);
+	assert_int_equal(screen_find(s, " !Zzlocal"), -1);
+	quit(s);
+	remove_local_platform(world.db);
+}
+
 int
 main(void)
 {
@@ -498,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_no_color),
 		cmocka_unit_test(test_hostile_text_is_inert),
 		cmocka_unit_test(test_terminals_and_signals),
+		cmocka_unit_test(test_refresh_in_background),
 	};
 
 	return cmocka_run_group_tests(tests, world_setup, world_teardown);
