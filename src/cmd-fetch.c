@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "classify.h"
 #include "cli.h"
 #include "fetch.h"
 #include "sanitize.h"
@@ -258,6 +259,7 @@ fetch_run(struct cli *cli, int argc, char **argv)
 		{ "per-host", required_argument, NULL, 'H' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "retries", required_argument, NULL, 'r' },
+		{ "no-classify", no_argument, NULL, 'N' },
 		CLI_COMMON_OPTIONS
 	};
 	struct fetch_options fo;
@@ -265,7 +267,7 @@ fetch_run(struct cli *cli, int argc, char **argv)
 	struct tally t;
 	struct fetcher *f;
 	char err[256];
-	int c, rc, all = 0, watched = 0, i;
+	int c, rc, all = 0, watched = 0, classify = 1, i;
 	long v = 0;
 
 	fetch_options_default(&fo);
@@ -277,6 +279,9 @@ fetch_run(struct cli *cli, int argc, char **argv)
 			break;
 		case 'w':
 			watched = 1;
+			break;
+		case 'N':
+			classify = 0;
 			break;
 		case 'j':
 			if ((rc = int_option(cli, "jobs", optarg, 64, &v)) < 0)
@@ -359,6 +364,12 @@ fetch_run(struct cli *cli, int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	rc = collect(cli, f, &d, &t, isatty(STDERR_FILENO) && !cli->json);
 	fetcher_stop(f);
+	/* The new texts' provisions, found in one transaction now that the
+	 * network is done with; --no-classify leaves them to the next start. */
+	if (rc == CLI_EXIT_OK && classify
+	    && t.outcomes[FETCH_NEW] + t.outcomes[FETCH_CHANGED] > 0
+	    && classify_all_documents(cli->store, err, sizeof(err)) != 0)
+		rc = cli_error(cli, CLI_EXIT_DATA, "cannot classify the new versions: %s", err);
 	if (rc == CLI_EXIT_OK)
 		rc = cli->json ? report_json(cli, &d, &t) : report_text(cli, &d, &t);
 	docs_free(&d);
@@ -368,7 +379,7 @@ fetch_run(struct cli *cli, int argc, char **argv)
 const struct cli_command cmd_fetch = {
 	.name = "fetch",
 	.args = "PLATFORM... | --all | --watched [--jobs N] [--per-host N] [--timeout S] "
-		"[--retries N]",
+		"[--retries N] [--no-classify]",
 	.summary = "bring documents up to date from their URLs, keeping every version",
 	.run = fetch_run,
 };

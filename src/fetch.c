@@ -24,7 +24,6 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 
-#include "classify.h"
 #include "declaration.h"
 #include "extract.h"
 #include "fetch.h"
@@ -85,7 +84,6 @@ struct fetcher {
 	/* The thread's own. */
 	CURLM *multi;
 	struct store *store;
-	struct classifier *classifier;	/* Opened at the first new version. */
 	struct job *jobs;
 	int active;			/* Transfers in the multi handle. */
 	struct host_count *hosts;	/* Transfers in it per host. */
@@ -809,16 +807,6 @@ job_finish(struct fetcher *f, struct job *j)
 		return;
 	}
 	free(text);
-	/* The kinds found automatically follow the new text.  That is an
-	 * addition: when it fails, the version stays and the log says why. */
-	if (r.change_id != 0) {
-		if (f->classifier == NULL)
-			f->classifier = classifier_open(err, sizeof(err));
-		if (f->classifier == NULL
-		    || classify_document(f->store, f->classifier, j->document_id, err,
-					 sizeof(err)) != 0)
-			log_attempt(f, &j->pages[0], "classify-failed", err);
-	}
 	ev.outcome = r.first_version ? FETCH_NEW
 		     : r.change_id != 0 ? FETCH_CHANGED : FETCH_UNCHANGED;
 	ev.current = r.current;
@@ -913,6 +901,11 @@ run(void *arg)
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&p);
 			page_finished(f, p, msg->data.result);
 		}
+		/* Refill the transfers and send their requests before the
+		 * finished documents are extracted and stored: the servers'
+		 * latency then runs while this thread works. */
+		start_due(f, now_ms());
+		curl_multi_perform(f->multi, &running);
 		reap_jobs(f);
 		start_due(f, now_ms());
 		wait = next_retry(f, now_ms());
@@ -934,8 +927,6 @@ run(void *arg)
 		f->jobs = j->next;
 		job_free(f, j);
 	}
-	classifier_close(f->classifier);
-	f->classifier = NULL;
 	store_close(f->store);
 	f->store = NULL;
 	return NULL;

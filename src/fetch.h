@@ -9,6 +9,10 @@
  * (update.h), and one event per document comes back on a socket that the
  * caller polls (fetcher_fd) and reads (fetcher_read_event).  Events are
  * small fixed-size messages: nothing is shared but the queue of ids.
+ *
+ * Finding provisions in the new texts (classify.h) is the caller's to do,
+ * off the network's path: clause fetch does it for all of them at the end,
+ * the browser for each document as its event comes.
  */
 #ifndef CLAUSE_FETCH_H
 #define CLAUSE_FETCH_H

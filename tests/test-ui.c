@@ -552,6 +552,8 @@ test_refresh_in_background(void **state)
 	press(s, "r");
 	screen_assert_shows(s, "refreshed 1 documents: 1 changed", WAIT_MS);
 	assert_int_equal(httpd_hits(world.server, "/zzlocal/terms"), 1);
+	/* Its training clause was found in the new text. */
+	screen_assert_shows(s, "Training of AI models on user content (found", WAIT_MS);
 	/* The page changes; r again finds it changed, and ! marks it. */
 	assert_int_equal(httpd_put(world.server, "/zzlocal/terms", local_v2, strlen(local_v2),
 				   NULL), 0);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "classify.h"
 #include "fetch.h"
 #include "store.h"
 #include "ui-internal.h"
@@ -93,13 +94,22 @@ find_platform(const struct store_fetch_target *t, void *ctx)
 	return 0;
 }
 
-/* A document of the platform changed: mark it, and make every view that
- * may show it read the store again. */
+/* A document of the platform changed: find the provisions of its new text
+ * (a few milliseconds: the browser stays responsive), mark it, and make
+ * every view that may show it read the store again. */
 static void
 document_changed(struct ui *ui, int64_t document)
 {
+	struct ui_refresh *r = &ui->refresh;
 	int64_t platform = 0;
+	char err[256];
 	size_t i;
+
+	if (r->classifier == NULL)
+		r->classifier = classifier_open(err, sizeof(err));
+	if (r->classifier == NULL
+	    || classify_document(ui->st, r->classifier, document, err, sizeof(err)) != 0)
+		ui_message(ui, 1, "cannot find the provisions of the new version: %s", err);
 
 	if (store_each_fetch_target(ui->st, 0, 0, document, find_platform, &platform) != STORE_OK)
 		return;
@@ -172,4 +182,6 @@ ui_refresh_stop(struct ui *ui)
 {
 	fetcher_stop(ui->refresh.fetcher);
 	ui->refresh.fetcher = NULL;
+	classifier_close(ui->refresh.classifier);
+	ui->refresh.classifier = NULL;
 }

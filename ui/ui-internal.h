@@ -201,6 +201,7 @@ struct ui_history {
 /* Background refreshes (r, R): the fetch thread and what it reported. */
 struct ui_refresh {
 	struct fetcher *fetcher;	/* Started by the first r or R. */
+	struct classifier *classifier;	/* Finds provisions in new versions. */
 	int queued;			/* Documents asked for since idle. */
 	int done, changed, failed;	/* Of those, with an event. */
 	char last_error[240];		/* The last failure, for the status line. */
