@@ -308,20 +308,24 @@ classify_all_documents(struct store *st, char *err, size_t errsize)
 		free(ids);
 		return -1;
 	}
-	/* One transaction for all: each document's work is a savepoint in it,
-	 * and the whole costs one commit rather than one per document. */
-	if (store_begin(st) != STORE_OK) {
-		snprintf(err, errsize, "%s", store_errmsg(st));
-		rc = -1;
-	}
-	for (i = 0; i < n && rc == 0; i++)
+	/* One short transaction per document, so that another clause (a
+	 * browser, a fetch, a second first run doing this same work) waits
+	 * for one document at most, never for all of them; a document another
+	 * process classified meanwhile is found current and skipped. */
+	for (i = 0; i < n && rc == 0; i++) {
+		if (store_begin(st) != STORE_OK) {
+			snprintf(err, errsize, "%s", store_errmsg(st));
+			rc = -1;
+			break;
+		}
 		rc = classify_document(st, c, ids[i], err, errsize);
-	if (rc == 0 && store_commit(st) != STORE_OK) {
-		snprintf(err, errsize, "%s", store_errmsg(st));
-		rc = -1;
+		if (rc == 0 && store_commit(st) != STORE_OK) {
+			snprintf(err, errsize, "%s", store_errmsg(st));
+			rc = -1;
+		}
+		if (rc != 0)
+			store_rollback(st);
 	}
-	if (rc != 0)
-		store_rollback(st);
 	classifier_close(c);
 	free(ids);
 	return rc;
