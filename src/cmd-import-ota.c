@@ -23,6 +23,7 @@
 
 #include <git2.h>
 
+#include "classify.h"
 #include "cli.h"
 #include "declaration.h"
 #include "store.h"
@@ -339,9 +340,18 @@ import_ota_run(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_store(cli) == NULL) {
 		rc = CLI_EXIT_DATA;
-	} else if (import_history(&im) != 0) {
+		goto out;
+	}
+	if (import_history(&im) != 0) {
 		rc = cli_error(cli, CLI_EXIT_DATA, "%s: %s; nothing was imported", path, im.err);
-	} else if (cli->json) {
+		goto out;
+	}
+	/* The history is in; what the classifier cannot do now, the next start
+	 * does. */
+	if (im.versions > 0 && classify_all_documents(cli->store, im.err, sizeof(im.err)) != 0)
+		fprintf(stderr, "clause: %s: warning: provisions not found automatically yet: %s\n",
+			cli->command, im.err);
+	if (cli->json) {
 		rc = cli_json_print(cli, json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i}",
 						   "repository", path, "versions", im.versions,
 						   "changes", im.changes, "technical", im.technical,
@@ -355,6 +365,7 @@ import_ota_run(struct cli *cli, int argc, char **argv)
 			im.platforms_added);
 		rc = CLI_EXIT_OK;
 	}
+out:
 	git_repository_free(im.repo);
 	git_libgit2_shutdown();
 	return rc;
