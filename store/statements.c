@@ -314,6 +314,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 		" WHERE p.document_id = ?1 ORDER BY p.id",
 	[STMT_PROVISION_STATE] =
 		"UPDATE provision SET status = ?2,"
+		" first_version = coalesce(first_version, CASE WHEN ?3 > 0 THEN ?3 END),"
 		" last_version = CASE WHEN ?3 > 0 THEN ?3 ELSE last_version END WHERE id = ?1",
 	[STMT_CHANGE_ADD] =
 		"INSERT INTO change(document_id, from_version, to_version, detected_at, cause,"
@@ -345,6 +346,13 @@ static const char *const statement_sql[STMT_COUNT] = {
 		" WHERE pc.change_id = ?1 AND (?2 = 1 OR pc.what != 'current')"
 		" ORDER BY CASE pc.what WHEN 'changed' THEN 0 WHEN 'removed' THEN 1 ELSE 2 END,"
 		" t.slug, p.id",
+	/* What each change of its document did to one provision, newest
+	 * first; the changes that left it as it was are left out. */
+	[STMT_PROVISION_HISTORY] =
+		"SELECT c.id, pc.what, pc.before, pc.after, c.detected_at, c.cause"
+		" FROM provision_change pc JOIN change c ON c.id = pc.change_id"
+		" WHERE pc.provision_id = ?1 AND pc.what != 'current'"
+		" ORDER BY c.detected_at DESC, c.id DESC",
 };
 
 const char *

@@ -66,6 +66,7 @@ enum store_stmt {
 	STMT_PROVISION_CHANGE_ADD,
 	STMT_CHANGES_SINCE,
 	STMT_CHANGE_PROVISIONS,
+	STMT_PROVISION_HISTORY,
 	STMT_COUNT		/* Number of statements, not a statement. */
 };
 

@@ -402,6 +402,20 @@ int store_each_provision_change(struct store *st, int64_t change_id, int with_cu
 				int (*cb)(const struct store_provision_change *, void *),
 				void *ctx);
 
+struct store_provision_event {
+	int64_t change_id;
+	const char *what;		/* changed or removed. */
+	const char *before;
+	const char *after;		/* changed: the passage it became. */
+	const char *detected_at;
+	const char *cause;		/* platform or technical. */
+};
+/* The history of one provision: each change of its document that changed
+ * or removed it, newest first. */
+int store_each_provision_event(struct store *st, int64_t provision_id,
+			       int (*cb)(const struct store_provision_event *, void *),
+			       void *ctx);
+
 /*
  * Classified provisions (store/classified.c): what src/classify.c finds.
  * Curated provisions are never written or deleted by these.

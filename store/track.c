@@ -296,3 +296,32 @@ store_each_provision_change(struct store *st, int64_t change_id, int with_curren
 	sqlite3_reset(stmt);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, "cannot list provision changes");
 }
+
+int
+store_each_provision_event(struct store *st, int64_t provision_id,
+			   int (*cb)(const struct store_provision_event *, void *), void *ctx)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_PROVISION_HISTORY);
+	struct store_provision_event e;
+	int rc;
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, provision_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int stop;
+
+		e.change_id = sqlite3_column_int64(stmt, 0);
+		e.what = store_column_text(stmt, 1);
+		e.before = store_column_text(stmt, 2);
+		e.after = store_column_text(stmt, 3);
+		e.detected_at = store_column_text(stmt, 4);
+		e.cause = store_column_text(stmt, 5);
+		if ((stop = cb(&e, ctx)) != 0) {
+			sqlite3_reset(stmt);
+			return stop;
+		}
+	}
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, "cannot read the provision's history");
+}

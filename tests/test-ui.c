@@ -65,8 +65,8 @@ static const char local_v1[] =
 	"<html><body><h1>Zzlocal terms</h1><p>We may use your messages to train our models "
 	"unless you opt out.</p></body></html>";
 static const char local_v2[] =
-	"<html><body><h1>Zzlocal terms</h1><p>We may use your messages and your photos to "
-	"train our models, and you cannot opt out.</p></body></html>";
+	"<html><body><h1>Zzlocal terms</h1><p>We may use your messages to train our models "
+	"unless you opt out in your settings.</p></body></html>";
 
 /* A platform whose one document the local test server serves, last in the
  * list by name; remove_local_platform takes it away again, so that the
@@ -75,6 +75,7 @@ static void
 add_local_platform(const char *db)
 {
 	char err[256], url[128], decl[256];
+	struct store_provision_in in = { 0 };
 	struct store *st;
 	int64_t platform, document;
 
@@ -91,6 +92,13 @@ add_local_platform(const char *db)
 			 STORE_OK);
 	assert_int_equal(store_put_document(st, platform, "terms", "Zzlocal Terms", url, decl,
 					    &document), STORE_OK);
+	in.key = "zzlocal-training";
+	in.document_id = document;
+	in.kind = "training-on-user-content";
+	in.excerpt = "We may use your messages to train our models unless you opt out.";
+	in.headline = "Zzlocal trains its models on your messages";
+	in.severity = "high";
+	assert_int_equal(store_put_provision(st, &in, NULL), STORE_OK);
 	store_close(st);
 }
 
@@ -552,8 +560,8 @@ test_refresh_in_background(void **state)
 	press(s, "r");
 	screen_assert_shows(s, "refreshed 1 documents: 1 changed", WAIT_MS);
 	assert_int_equal(httpd_hits(world.server, "/zzlocal/terms"), 1);
-	/* Its training clause was found in the new text. */
-	screen_assert_shows(s, "Training of AI models on user content (found", WAIT_MS);
+	/* The curated training clause is found in the new text, as it was. */
+	screen_assert_shows(s, "Zzlocal trains its models", WAIT_MS);
 	/* The page changes; r again finds it changed, and ! marks it. */
 	assert_int_equal(httpd_put(world.server, "/zzlocal/terms", local_v2, strlen(local_v2),
 				   NULL), 0);
@@ -566,6 +574,9 @@ test_refresh_in_background(void **state)
 	press(s, "\t");
 	row = screen_find(s, " !Zzlocal");
 	assert_int_equal(row, -1);
+	/* The provision's own history says what changed in it. */
+	screen_assert_shows(s, "Its history", WAIT_MS);
+	screen_assert_shows(s, "changed: “out.” became “out in", WAIT_MS);
 	quit(s);
 	s = start(24, 80, NULL, NULL);
 	press(s, "G");

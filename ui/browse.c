@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "textdiff.h"
 #include "ui-internal.h"
 
 /* Other platforms listed under a provision at most (c compares them all). */
@@ -149,6 +150,7 @@ struct detail_build {
 	int width;
 	char *kind;
 	int others;
+	int events;		/* Changes in the provision's own history. */
 	int failed;
 };
 
@@ -175,6 +177,32 @@ count_version(const struct store_version *v, void *ctx)
 
 	if (seen->count++ == 0)
 		snprintf(seen->first, sizeof(seen->first), "%.10s", v->retrieved_at);
+	return 0;
+}
+
+/* One change in the provision's own history: when, what, and the words. */
+static int
+detail_event(const struct store_provision_event *e, void *ctx)
+{
+	struct detail_build *d = ctx;
+	char line[768], words[512] = "";
+
+	if (strcmp(e->what, "changed") == 0 && e->before != NULL && e->after != NULL
+	    && textdiff_passage_summary(e->before, e->after, words, sizeof(words)) != 0)
+		return 1;
+	if (d->events == 0) {
+		d->failed |= ui_lines_blank(d->l) != 0;
+		d->failed |= ui_lines_wrap(d->l, UI_LABEL, 0, d->width, "Its history", 0) != 0;
+	}
+	snprintf(line, sizeof(line), "%.10s %s%s%s", e->detected_at,
+		 strcmp(e->what, "changed") == 0 ? "changed: " : "removed from the document",
+		 words, strcmp(e->cause, "technical") == 0 ? " (re-extraction)" : "");
+	d->failed |= ui_lines_wrap(d->l, UI_NORMAL, 2, d->width, line, 0) != 0;
+	if (e->after != NULL) {
+		snprintf(line, sizeof(line), "now: %s", e->after);
+		d->failed |= ui_lines_wrap(d->l, UI_DIM, 4, d->width, line, 0) != 0;
+	}
+	d->events++;
 	return 0;
 }
 
@@ -206,6 +234,9 @@ detail_main(const struct store_provision *p, void *ctx)
 			 seen.first);
 		d->failed |= ui_lines_wrap(d->l, UI_DIM, 2, d->width, line, 0) != 0;
 	}
+	/* The provision's own history, where a fetch found its text moved. */
+	if (store_each_provision_event(d->ui->st, p->id, detail_event, d) != STORE_OK)
+		d->failed = 1;
 	field(d, "What it establishes", p->analysis);
 	field(d, "Impact", p->impact);
 	field(d, "What you can do", p->action);
