@@ -1,7 +1,7 @@
 /*
  * cmd-provision: clause provision ID — one provision whole: the excerpt and
- * where it was read, what it means, the law it engages, and how other
- * platforms handle the same kind of provision.
+ * where it was read, what it means, its own history, the law it engages,
+ * and how other platforms handle the same kind of provision.
  */
 
 #include <stdio.h>
@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "store.h"
+#include "textdiff.h"
 
 struct provision_walk {
 	struct cli *cli;
@@ -20,6 +21,7 @@ struct provision_walk {
 	int64_t platform_id;	/* Its platform. */
 	int found;
 	int others;
+	int events;		/* Changes in its own history. */
 };
 
 static void
@@ -163,6 +165,48 @@ show_other(const struct store_provision *p, void *ctx)
 	return 0;
 }
 
+/* One change in the provision's own history. */
+static int
+show_event(const struct store_provision_event *e, void *ctx)
+{
+	struct provision_walk *w = ctx;
+	struct output *o = &w->cli->out;
+	char words[512] = "", date[11];
+
+	if (strcmp(e->what, "changed") == 0 && e->before != NULL && e->after != NULL
+	    && textdiff_passage_summary(e->before, e->after, words, sizeof(words)) != 0)
+		return CLI_WALK_NOMEM;
+	w->events++;
+	if (w->list != NULL) {
+		json_t *obj = json_object();
+
+		if (obj == NULL)
+			return CLI_WALK_NOMEM;
+		json_object_set_new(obj, "change_id", json_integer(e->change_id));
+		json_object_set_new(obj, "detected_at", cli_json_string(e->detected_at));
+		json_object_set_new(obj, "what", cli_json_string(e->what));
+		json_object_set_new(obj, "cause", cli_json_string(e->cause));
+		json_object_set_new(obj, "words", words[0] != '\0' ? cli_json_string(words)
+								 : json_null());
+		json_object_set_new(obj, "before", cli_json_string(e->before));
+		json_object_set_new(obj, "after", cli_json_string(e->after));
+		return cli_json_append(w->list, obj);
+	}
+	cli_date(e->detected_at, date);
+	fprintf(o->fp, "  %s ", date);
+	output_text(o, strcmp(e->what, "changed") == 0 ? "changed: " : "removed from the document");
+	output_text(o, words);
+	if (strcmp(e->cause, "technical") == 0)
+		output_text(o, " (re-extraction)");
+	putc('\n', o->fp);
+	if (e->after != NULL) {
+		output_style(o, OUTPUT_DIM);
+		labelled(o, "now: ", e->after);
+		output_style(o, OUTPUT_PLAIN);
+	}
+	return 0;
+}
+
 static int
 new_list(struct provision_walk *w, const char *name)
 {
@@ -214,6 +258,13 @@ provision_run(struct cli *cli, int argc, char **argv)
 	if (rc == STORE_NOT_FOUND) {
 		rc = cli_error(cli, CLI_EXIT_NOT_FOUND, "no provision #%ld", id);
 		goto out;
+	}
+	if (rc == STORE_OK && (rc = new_list(&w, "history")) == 0) {
+		if (w.obj == NULL)
+			section(&cli->out, "Its history");
+		rc = store_each_provision_event(cli->store, w.id, show_event, &w);
+		if (rc == STORE_OK && w.obj == NULL && w.events == 0)
+			fputs("  No change to it recorded since it was read.\n", cli->out.fp);
 	}
 	if (rc == STORE_OK && (rc = new_list(&w, "regulations")) == 0) {
 		if (w.obj == NULL)
