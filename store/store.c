@@ -96,7 +96,7 @@ store_open(const char *path, char *err, size_t errsize)
 			    "PRAGMA foreign_keys = ON;"
 			    /* Read the index through the page cache of the
 			     * kernel, not a copy in each process. */
-			    "PRAGMA mmap_size = 268435456;"
+			    "PRAGMA mmap_size = 67108864;"
 			    "PRAGMA cache_size = -16384;",
 			    NULL, NULL, &msg) != SQLITE_OK) {
 		store_seterr(err, errsize, "cannot set up '%s': %s", path,
