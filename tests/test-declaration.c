@@ -206,7 +206,24 @@ test_ranges_and_entries(void **state)
 static void
 test_refusals(void **state)
 {
+	size_t big = DECLARATION_MAX_SIZE + 1;
+	char *huge = malloc(big + 1);
+	struct declaration_service *svc = NULL;
+	char err[512];
+
 	(void)state;
+	/* Larger than any declaration: refused before it is parsed. */
+	assert_non_null(huge);
+	memset(huge, ' ', big);
+	huge[0] = '{';
+	huge[big - 1] = '}';
+	huge[big] = '\0';
+	assert_int_equal(declaration_parse_service(huge, big, "huge.json", &svc, err, sizeof(err)),
+			 -1);
+	assert_null(svc);
+	assert_non_null(strstr(err, "huge.json"));
+	assert_non_null(strstr(err, "larger than"));
+	free(huge);
 	refused("{\"name\":\"S\",\"terms\":{\"Terms of Service\":{\"fetch\":\"https://e.example/\","
 		"\"select\":\"main\",\"filter\":[\"cleanUp\"]}}}",
 		"x.json: document 'Terms of Service': 'filter' is not supported");

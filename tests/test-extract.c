@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -228,6 +229,35 @@ test_hostile(void **state)
 	assert_non_null(strstr(text, "start"));
 	free(text);
 	free(deep);
+}
+
+/* A page may name external entities and DTDs: libxml2 never reads them, from
+ * the file system or the network. */
+static void
+test_no_external_reads(void **state)
+{
+	char dir[] = "/tmp/clause-entity.XXXXXX", path[64], html[2048];
+	FILE *fp;
+	char *text;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/secret.txt", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("TOPSECRETCONTENT\n", fp);
+	fclose(fp);
+	snprintf(html, sizeof(html),
+		 "<!DOCTYPE html SYSTEM \"file://%s\" [<!ENTITY leak SYSTEM \"file://%s\">]>"
+		 "<html><body><main><p>before &leak; after</p>"
+		 "<iframe src=\"file://%s\"></iframe><object data=\"file://%s\"></object>"
+		 "</main></body></html>", path, path, path, path);
+	text = extract_with(html, strlen(html), "\"main\"", NULL);
+	assert_null(strstr(text, "TOPSECRETCONTENT"));
+	assert_non_null(strstr(text, "before"));
+	free(text);
+	unlink(path);
+	rmdir(dir);
 }
 
 /* Seconds to extract a generated page of n paragraphs, lists and links. */
@@ -644,6 +674,7 @@ main(void)
 		cmocka_unit_test(test_combine_and_query_params),
 		cmocka_unit_test(test_charsets),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_no_external_reads),
 		cmocka_unit_test(test_linear_time),
 		cmocka_unit_test(test_pdf),
 		cmocka_unit_test(test_normalise),

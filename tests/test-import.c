@@ -403,6 +403,51 @@ test_partial_repository(void **state)
 	free(broken);
 }
 
+/* A repository whose file holds NUL bytes: not a version, a one-line error
+ * naming the file, and nothing of it kept. */
+static void
+test_binary_file_refused(void **state)
+{
+	char *path = test_path(world.dir, "binary.git");
+	static const char bytes[] = "# Terms\n\0\0\x01binary";
+	git_repository *repo;
+	git_treebuilder *root, *folder;
+	git_oid blob, folder_id, tree_id, commit_id;
+	git_tree *tree;
+	git_signature *sig;
+	struct test_run r;
+	long long before = db_int("SELECT count(*) FROM version");
+
+	(void)state;
+	check(git_repository_init(&repo, path, 1));
+	check(git_blob_create_from_buffer(&blob, repo, bytes, sizeof(bytes) - 1));
+	check(git_treebuilder_new(&folder, repo, NULL));
+	check(git_treebuilder_insert(NULL, folder, "Terms of Service.md", &blob, GIT_FILEMODE_BLOB));
+	check(git_treebuilder_write(&folder_id, folder));
+	check(git_treebuilder_new(&root, repo, NULL));
+	check(git_treebuilder_insert(NULL, root, "Binaryco", &folder_id, GIT_FILEMODE_TREE));
+	check(git_treebuilder_write(&tree_id, root));
+	check(git_tree_lookup(&tree, repo, &tree_id));
+	check(git_signature_new(&sig, "OTA-Bot", "bot@example.org", 1700000000, 0));
+	check(git_commit_create_v(&commit_id, repo, "HEAD", sig, sig, NULL,
+				  "Start tracking Binaryco Terms of Service\n", tree, 0));
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_treebuilder_free(root);
+	git_treebuilder_free(folder);
+	git_repository_free(repo);
+
+	test_clause(&r, NULL, (const char *const[]){ world.db_option, "import-ota-versions", path,
+						     NULL });
+	assert_int_equal(r.status, 4);
+	assert_non_null(strstr(r.err, "Binaryco/Terms of Service.md"));
+	assert_non_null(strstr(r.err, "not text"));
+	test_run_free(&r);
+	assert_int_equal(db_int("SELECT count(*) FROM version"), before);
+	assert_int_equal(db_int("SELECT count(*) FROM platform WHERE slug = 'binaryco'"), 0);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -410,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_changes_digest),
 		cmocka_unit_test(test_partial_repository),
+		cmocka_unit_test(test_binary_file_refused),
 	};
 
 	return cmocka_run_group_tests(tests, world_setup, world_teardown);
