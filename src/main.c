@@ -41,6 +41,7 @@ static void
 usage(FILE *fp)
 {
 	size_t i;
+	int width = 0;
 
 	fprintf(fp,
 		"usage: clause [--db PATH] [--json] COMMAND [ARGS]\n"
@@ -52,7 +53,10 @@ usage(FILE *fp)
 		"\n"
 		"Commands:\n");
 	for (i = 0; commands[i] != NULL; i++)
-		fprintf(fp, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+		if ((int)strlen(commands[i]->name) > width)
+			width = (int)strlen(commands[i]->name);
+	for (i = 0; commands[i] != NULL; i++)
+		fprintf(fp, "  %-*s  %s\n", width, commands[i]->name, commands[i]->summary);
 	fprintf(fp,
 		"\n"
 		"Options (before or after the command):\n"
