@@ -8,7 +8,9 @@
  *  - A document of 1 to 10 MiB: extracting it, and diffing two versions
  *    that differ in 1 % of their paragraphs, timed at each size, so that
  *    the growth shows whether the time is linear (10 times the size, about
- *    10 times the time) or quadratic (about 100 times).
+ *    10 times the time) or quadratic (about 100 times); and drawn: the
+ *    browser, in a pseudo-terminal, opening the document's history (H)
+ *    and the change between the two versions (d).
  *
  * A benchmark reports and does not judge: it exits 0 whatever the figures,
  * 1 only when something failed.  CLAUSE_BENCH_KEEP_DB=PATH builds the big
@@ -30,6 +32,7 @@
 
 #include "declaration.h"
 #include "extract.h"
+#include "screen.h"
 #include "store.h"
 #include "testutil.h"
 #include "textdiff.h"
@@ -288,13 +291,89 @@ page(size_t mib, int version, size_t *len)
 	return buf;
 }
 
+/* The browser on a database whose Zzbig document has the two versions: the
+ * time from H to its history drawn, and from d to the change drawn. */
 static int
-document_sizes(void)
+draw_sizes(const char *dir, size_t mib, const char *old_text, const char *new_text,
+	   double *history, double *change)
+{
+	const char *bin = getenv("CLAUSE_BIN");
+	const char *types[] = { "types", NULL };
+	char db[512], option[600], err[256];
+	struct store_provision_in in = { 0 };
+	struct screen *s;
+	struct store *st;
+	int64_t platform, document, v1, v2;
+	double seconds, t0;
+	long rss;
+
+	snprintf(db, sizeof(db), "%s/draw-%zu.db", dir, mib);
+	snprintf(option, sizeof(option), "--db=%s", db);
+	if (run_timed(db, types, &seconds, &rss) != 0)
+		return -1;
+	st = store_open(db, err, sizeof(err));
+	if (st == NULL
+	    || store_put_platform(st, "zzbig", "Zzbig", "", "Bench", "", &platform) != STORE_OK
+	    || store_put_document(st, platform, "terms", "Big Terms", "https://big.test/", NULL,
+				  &document) != STORE_OK
+	    || store_add_version(st, document, "2026-01-01", "fetched", "a", old_text, &v1, NULL)
+	       != STORE_OK
+	    || store_add_version(st, document, "2026-02-01", "fetched", "b", new_text, &v2, NULL)
+	       != STORE_OK) {
+		fprintf(stderr, "bench-scale: %s\n", st != NULL ? store_errmsg(st) : err);
+		store_close(st);
+		return -1;
+	}
+	in.document_id = document;
+	in.kind = "training-on-user-content";
+	in.excerpt = "Zzbigword: we may use the content you provide to train models.";
+	in.headline = "Zzbig trains on content";
+	in.first_version = v1;
+	in.last_version = v2;
+	if (store_put_provision(st, &in, NULL) != STORE_OK) {
+		fprintf(stderr, "bench-scale: %s\n", store_errmsg(st));
+		store_close(st);
+		return -1;
+	}
+	store_close(st);
+	s = screen_start((const char *[]){ bin, option, NULL }, NULL, "xterm-256color", 40, 120);
+	if (s == NULL || !screen_wait_for(s, "? help", 30000)) {
+		screen_stop(s);
+		return -1;
+	}
+	screen_send(s, "/zzbigword\r");
+	if (!screen_wait_for(s, "Zzbig trains on content", 30000))
+		goto fail;
+	screen_settle(s, 100, 5000);
+	t0 = now_s();
+	screen_send(s, "H");
+	if (!screen_wait_for(s, "History: Zzbig", 60000))
+		goto fail;
+	*history = now_s() - t0;
+	screen_settle(s, 50, 5000);
+	t0 = now_s();
+	screen_send(s, "d");
+	if (!screen_wait_for(s, "@@ paragraphs", 60000))
+		goto fail;
+	*change = now_s() - t0;
+	screen_send(s, "q");
+	screen_send(s, "q");
+	screen_exit_status(s, 10000);
+	screen_stop(s);
+	return 0;
+fail:
+	fprintf(stderr, "bench-scale: the browser did not draw the %zu MiB document\n", mib);
+	screen_stop(s);
+	return -1;
+}
+
+static int
+document_sizes(const char *dir)
 {
 	static const size_t sizes[] = { 1, 2, 5, 10 };
 	const char *rules = "{\"fetch\": \"https://bench.test/\", \"select\": [\"main\"]}";
 	struct declaration_document *doc = NULL;
-	double base_extract = 0, base_diff = 0;
+	double base_extract = 0, base_diff = 0, base_h = 0, base_d = 0;
 	char err[256];
 	size_t i;
 
@@ -344,6 +423,18 @@ document_sizes(void)
 		       "paragraphs changed)\n", sizes[i], extract, extract / base_extract, diff,
 		       diff / base_diff, d.changed);
 		textdiff_free(&d);
+		if (sizes[i] == 1 || sizes[i] == 10) {
+			double h, dd;
+
+			if (draw_sizes(dir, sizes[i], text[0], text[1], &h, &dd) != 0)
+				return -1;
+			if (sizes[i] == 1) {
+				base_h = h;
+				base_d = dd;
+			}
+			printf("           drawn: history %.3f s (x%5.1f), the change %.3f s (x%5.1f)\n",
+			       h, h / base_h, dd, dd / base_d);
+		}
 		for (v = 0; v < 2; v++) {
 			free(html[v]);
 			free(text[v]);
@@ -403,7 +494,7 @@ main(void)
 	}
 	printf("  peak RSS over all: %ld kB (target < 100 MB: %s)\n", peak,
 	       peak < 100 * 1024 ? "met" : "missed");
-	if (document_sizes() != 0)
+	if (document_sizes(dir) != 0)
 		goto done;
 	rc = 0;
 done:
