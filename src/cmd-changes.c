@@ -106,13 +106,21 @@ show_provision_change(const struct store_provision_change *pc, void *ctx)
 	put(cli, ": ");
 	if (strcmp(pc->what, "changed") == 0) {
 		put(cli, words);
+	} else if (strcmp(pc->what, "appeared") == 0) {
+		put(cli, "appeared (");
+		put(cli, pc->headline);
+		put(cli, ")");
 	} else {
 		put(cli, "the provision was removed (");
 		put(cli, pc->headline);
 		put(cli, ")");
 	}
 	putc('\n', cli->out.fp);
-	if (d->format == FORMAT_MARKDOWN && pc->before != NULL) {
+	if (d->format == FORMAT_MARKDOWN && pc->before == NULL && pc->after != NULL) {
+		fputs("    > ", cli->out.fp);
+		put(cli, pc->after);
+		putc('\n', cli->out.fp);
+	} else if (d->format == FORMAT_MARKDOWN && pc->before != NULL) {
 		fputs("    > Before: ", cli->out.fp);
 		put(cli, pc->before);
 		putc('\n', cli->out.fp);

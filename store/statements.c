@@ -339,13 +339,25 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"   AND (?4 = 0 OR pl.id = ?4)"
 		"   AND (?5 = 0 OR d.id = ?5)"
 		" ORDER BY pl.name COLLATE NOCASE, d.kind, c.detected_at, c.id",
+	/* What a change did to provisions: those it changed or removed, then
+	 * those that appeared: first read in its new version, and not in the
+	 * text of the version before (so not for a document's first version,
+	 * and not a provision found late in a passage that was there before). */
 	[STMT_CHANGE_PROVISIONS] =
-		"SELECT pc.provision_id, pc.what, pc.before, pc.after, t.slug, t.name, p.headline"
+		"SELECT pc.provision_id, pc.what, pc.before, pc.after, t.slug, t.name, p.headline,"
+		" CASE pc.what WHEN 'changed' THEN 0 WHEN 'removed' THEN 1 ELSE 3 END AS o"
 		" FROM provision_change pc JOIN provision p ON p.id = pc.provision_id"
 		" JOIN provision_type t ON t.id = p.type_id"
 		" WHERE pc.change_id = ?1 AND (?2 = 1 OR pc.what != 'current')"
-		" ORDER BY CASE pc.what WHEN 'changed' THEN 0 WHEN 'removed' THEN 1 ELSE 2 END,"
-		" t.slug, p.id",
+		" UNION ALL "
+		"SELECT p.id, 'appeared', NULL, p.excerpt, t.slug, t.name, p.headline, 2"
+		" FROM change c JOIN provision p ON p.document_id = c.document_id"
+		"  AND p.first_version = c.to_version"
+		" JOIN provision_type t ON t.id = p.type_id"
+		" JOIN version fv ON fv.id = c.from_version"
+		" WHERE c.id = ?1 AND instr(fv.text, p.excerpt) = 0"
+		"   AND p.id NOT IN (SELECT provision_id FROM provision_change WHERE change_id = ?1)"
+		" ORDER BY o, 5, 1",
 	/* What each change of its document did to one provision, newest
 	 * first; the changes that left it as it was are left out. */
 	[STMT_PROVISION_HISTORY] =

@@ -389,15 +389,17 @@ int store_each_change(struct store *st, const struct store_change_filter *f,
 
 struct store_provision_change {
 	int64_t provision_id;
-	const char *what;		/* current, changed, removed. */
-	const char *before;		/* The excerpt as it was. */
-	const char *after;		/* changed: the passage it became; else NULL. */
+	const char *what;		/* current, changed, removed, appeared. */
+	const char *before;		/* The excerpt as it was; NULL when it appeared. */
+	const char *after;		/* changed: the passage it became; appeared: the
+					 * excerpt found; else NULL. */
 	const char *kind;
 	const char *kind_name;
 	const char *headline;
 };
-/* What a change did to provisions: changed, then removed ones; the
- * provisions left as they were too when with_current. */
+/* What a change did to provisions: changed, then removed ones, then those
+ * that appeared in the new version; the provisions left as they were too
+ * when with_current. */
 int store_each_provision_change(struct store *st, int64_t change_id, int with_current,
 				int (*cb)(const struct store_provision_change *, void *),
 				void *ctx);

@@ -58,6 +58,8 @@ setup(void **state)
 			 STORE_OK);
 	assert_int_equal(store_put_type(f->st, "training-on-user-content", "Training", "", "",
 					NULL), STORE_OK);
+	assert_int_equal(store_put_type(f->st, "arbitration", "Arbitration", "", "", NULL),
+			 STORE_OK);
 	*state = f;
 	return 0;
 }
@@ -230,7 +232,27 @@ static const char page_v2[] =
 	"<html><head><title>Terms</title></head><body>"
 	"<h1>Acme terms</h1><p>We may use your chats to train our models, unless you opt "
 	"out in your settings or you rate a reply.</p><p>You can delete your account at any "
-	"time.</p></body></html>";
+	"time.</p><p>Any dispute with us will be resolved by binding individual arbitration, "
+	"and you waive your right to bring a class action or to a jury trial.</p>"
+	"</body></html>";
+
+struct appeared {
+	int count;
+	char kind[64];
+};
+
+static int
+note_appeared(const struct store_provision_change *pc, void *ctx)
+{
+	struct appeared *a = ctx;
+
+	if (strcmp(pc->what, "appeared") == 0) {
+		a->count++;
+		snprintf(a->kind, sizeof(a->kind), "%s", pc->kind);
+		assert_non_null(strstr(pc->after, "arbitration"));
+	}
+	return 0;
+}
 
 static void
 test_change_relocates_provisions(void **state)
@@ -286,6 +308,17 @@ test_change_relocates_provisions(void **state)
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM provision_change WHERE provision_id ="
 				 " %lld AND what = 'changed' AND after LIKE '%%rate a reply%%'",
 				 (long long)pid), 1);
+	/* The arbitration clause is new in this version: once the classifier
+	 * has found it, the change lists it as having appeared. */
+	assert_int_equal(classify_document(f->st, NULL, doc, err, sizeof(err)), 0);
+	{
+		struct appeared a = { 0, "" };
+
+		assert_int_equal(store_each_provision_change(f->st, ev.change_id, 0, note_appeared,
+							     &a), STORE_OK);
+		assert_int_equal(a.count, 1);
+		assert_string_equal(a.kind, "arbitration");
+	}
 }
 
 /* A document that has a good version, then points at a hostile path:
