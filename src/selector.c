@@ -472,7 +472,7 @@ parse_pseudo(struct parser *ps, const char *type, struct strbuf *pred)
 		{ "nth-last-of-type", 1, 1, 1 },
 	};
 	struct strbuf name;
-	char msg[128], k[128];
+	char msg[128], *k;
 	const char *sib;
 	long a = 0, b = 1;
 	size_t i;
@@ -516,9 +516,19 @@ parse_pseudo(struct parser *ps, const char *type, struct strbuf *pred)
 		strbuf_printf(pred, "not(preceding-sibling::%s) and not(following-sibling::%s)",
 			      sib, sib);
 	} else {
-		snprintf(k, sizeof(k), "(count(%s-sibling::%s) + 1)",
+		/* Sized for the type, which may be as long as the selector:
+		 * found by fuzz-selector, when a fixed buffer cut it short. */
+		size_t len = strlen(sib) + 48;
+
+		k = malloc(len);
+		if (k == NULL) {
+			rc = parse_error(ps, "out of memory");
+			goto out;
+		}
+		snprintf(k, len, "(count(%s-sibling::%s) + 1)",
 			 pseudos[i].from_end ? "following" : "preceding", sib);
 		put_nth(pred, k, a, b);
+		free(k);
 	}
 	rc = strbuf_failed(pred) ? parse_error(ps, "out of memory") : 0;
 out:

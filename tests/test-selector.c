@@ -153,6 +153,26 @@ test_escapes_and_pseudo_classes(void **state)
 	check("nav:only-child", "Menu");
 }
 
+/* A long element type under an of-type pseudo-class, found by
+ * fuzz-selector: the expression was cut short and libxml2 refused it. */
+static void
+test_long_type_name(void **state)
+{
+	char css[512], *xpath = NULL, err[256];
+	xmlXPathCompExprPtr comp;
+
+	(void)state;
+	memset(css, 0, sizeof(css));
+	memcpy(css, "nth-", 4);
+	memset(css + 4, '3', 200);
+	strcat(css, "#hinth:first-of-type");
+	assert_int_equal(selector_to_xpath(css, &xpath, err, sizeof(err)), 0);
+	comp = xmlXPathCompile((const xmlChar *)xpath);
+	assert_non_null(comp);
+	xmlXPathFreeCompExpr(comp);
+	free(xpath);
+}
+
 static void
 test_refused(void **state)
 {
@@ -210,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_combinators_and_lists),
 		cmocka_unit_test(test_escapes_and_pseudo_classes),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_long_type_name),
 		cmocka_unit_test(test_every_corpus_selector),
 	};
 
