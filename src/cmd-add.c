@@ -49,24 +49,6 @@ valid_url(const char *url)
 	return ok;
 }
 
-struct found {
-	int64_t id;
-	int exact;
-	const char *slug;
-};
-
-static int
-exact_platform(const struct store_platform *p, void *ctx)
-{
-	struct found *f = ctx;
-
-	if (strcmp(p->slug, f->slug) == 0) {
-		f->exact = 1;
-		f->id = p->id;
-	}
-	return 0;
-}
-
 static int
 add_run(struct cli *cli, int argc, char **argv)
 {
@@ -82,10 +64,9 @@ add_run(struct cli *cli, int argc, char **argv)
 	const char *name = NULL, *kind = NULL, *url = NULL, *title = NULL, *slug;
 	json_t *decl = json_object(), *select = json_array(), *remove = json_array(), *out;
 	struct declaration_document *parsed = NULL;
-	struct found found = { 0, 0, NULL };
 	int64_t platform_id, document_id;
 	char *decl_text = NULL, err[256];
-	int c, rc = -1, created;
+	int c, rc = -1, created, exists;
 
 	if (decl == NULL || select == NULL || remove == NULL) {
 		rc = cli_error(cli, CLI_EXIT_DATA, "out of memory");
@@ -163,9 +144,8 @@ add_run(struct cli *cli, int argc, char **argv)
 		rc = CLI_EXIT_DATA;
 		goto done;
 	}
-	found.slug = slug;
-	rc = store_find_platform(cli->store, slug, exact_platform, &found);
-	if (rc != STORE_OK && rc != STORE_NOT_FOUND && rc != STORE_AMBIGUOUS) {
+	exists = store_platform_by_slug(cli->store, slug, &platform_id);
+	if (exists != STORE_OK && exists != STORE_NOT_FOUND) {
 		rc = cli_error(cli, CLI_EXIT_DATA, "%s", store_errmsg(cli->store));
 		goto done;
 	}
@@ -173,8 +153,7 @@ add_run(struct cli *cli, int argc, char **argv)
 		rc = cli_error(cli, CLI_EXIT_DATA, "%s", store_errmsg(cli->store));
 		goto done;
 	}
-	created = !found.exact;
-	platform_id = found.id;
+	created = exists == STORE_NOT_FOUND;
 	if ((created && store_put_platform(cli->store, slug, name != NULL ? name : slug, "", "", "",
 					   &platform_id) != STORE_OK)
 	    || store_put_document(cli->store, platform_id, kind, title != NULL ? title : kind, url,

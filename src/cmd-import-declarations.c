@@ -132,24 +132,6 @@ read_declaration(const char *path, size_t *len, char *err, size_t errsize)
 	return buf;
 }
 
-struct exact {
-	const char *slug;
-	int64_t id;
-	int found;
-};
-
-static int
-exact_slug(const struct store_platform *p, void *ctx)
-{
-	struct exact *e = ctx;
-
-	if (strcmp(p->slug, e->slug) == 0) {
-		e->found = 1;
-		e->id = p->id;
-	}
-	return 0;
-}
-
 /* The platform's slug: the file's name up to its first dot. */
 static char *
 slug_of(const char *file)
@@ -164,12 +146,12 @@ static int
 store_service(struct cli *cli, const char *slug, const struct declaration_service *svc,
 	      struct import_totals *t, char *err, size_t errsize)
 {
-	struct exact e = { slug, 0, 0 };
+	int64_t platform_id = 0;
 	size_t i;
-	int rc;
+	int rc, exists;
 
-	rc = store_find_platform(cli->store, slug, exact_slug, &e);
-	if (rc != STORE_OK && rc != STORE_NOT_FOUND && rc != STORE_AMBIGUOUS) {
+	exists = store_platform_by_slug(cli->store, slug, &platform_id);
+	if (exists != STORE_OK && exists != STORE_NOT_FOUND) {
 		snprintf(err, errsize, "%s", store_errmsg(cli->store));
 		return -1;
 	}
@@ -177,8 +159,9 @@ store_service(struct cli *cli, const char *slug, const struct declaration_servic
 		snprintf(err, errsize, "%s", store_errmsg(cli->store));
 		return -1;
 	}
-	if (!e.found
-	    && store_put_platform(cli->store, slug, svc->name, "", "", "", &e.id) != STORE_OK)
+	if (exists == STORE_NOT_FOUND
+	    && store_put_platform(cli->store, slug, svc->name, "", "", "", &platform_id)
+	       != STORE_OK)
 		goto fail;
 	for (i = 0; i < svc->ndocuments; i++) {
 		const struct declaration_document *doc = &svc->documents[i];
@@ -190,7 +173,7 @@ store_service(struct cli *cli, const char *slug, const struct declaration_servic
 			snprintf(err, errsize, "out of memory");
 			return -1;
 		}
-		rc = store_put_document(cli->store, e.id, kind, doc->type,
+		rc = store_put_document(cli->store, platform_id, kind, doc->type,
 					doc->npages > 0 ? doc->pages[0].url : "", doc->json, &id);
 		free(kind);
 		if (rc != STORE_OK)
@@ -198,7 +181,7 @@ store_service(struct cli *cli, const char *slug, const struct declaration_servic
 	}
 	if (store_commit(cli->store) != STORE_OK)
 		goto fail;
-	t->platforms += !e.found;
+	t->platforms += exists == STORE_NOT_FOUND;
 	t->documents += (int)svc->ndocuments;
 	return 0;
 fail:

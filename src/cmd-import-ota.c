@@ -74,24 +74,6 @@ slugify(const char *name)
 	return out;
 }
 
-struct exact {
-	const char *slug;
-	int64_t id;
-	int found;
-};
-
-static int
-exact_slug(const struct store_platform *p, void *ctx)
-{
-	struct exact *e = ctx;
-
-	if (strcmp(p->slug, e->slug) == 0) {
-		e->found = 1;
-		e->id = p->id;
-	}
-	return 0;
-}
-
 struct find_doc {
 	const char *kind;
 	int64_t id;
@@ -113,8 +95,8 @@ document_for(struct import *im, const char *service, const char *type, int64_t *
 {
 	struct store *st = im->cli->store;
 	char *slug = slugify(service), *kind = declaration_kind_for_type(type);
-	struct exact e = { slug, 0, 0 };
 	struct find_doc fd = { kind, 0 };
+	int64_t platform_id = 0;
 	int rc = -1;
 
 	if (slug == NULL || kind == NULL) {
@@ -126,21 +108,21 @@ document_for(struct import *im, const char *service, const char *type, int64_t *
 			 "document", service, type);
 		goto done;
 	}
-	rc = store_find_platform(st, slug, exact_slug, &e);
-	if (rc != STORE_OK && rc != STORE_NOT_FOUND && rc != STORE_AMBIGUOUS) {
-		rc = -1;
-		goto store_error;
-	}
-	rc = -1;
-	if (!e.found) {
-		if (store_put_platform(st, slug, service, "", "", "", &e.id) != STORE_OK)
+	switch (store_platform_by_slug(st, slug, &platform_id)) {
+	case STORE_OK:
+		break;
+	case STORE_NOT_FOUND:
+		if (store_put_platform(st, slug, service, "", "", "", &platform_id) != STORE_OK)
 			goto store_error;
 		im->platforms_added++;
+		break;
+	default:
+		goto store_error;
 	}
-	if (store_each_document(st, e.id, find_kind, &fd) != STORE_OK)
+	if (store_each_document(st, platform_id, find_kind, &fd) != STORE_OK)
 		goto store_error;
 	if (fd.id == 0) {
-		if (store_put_document(st, e.id, kind, type, "", NULL, &fd.id) != STORE_OK)
+		if (store_put_document(st, platform_id, kind, type, "", NULL, &fd.id) != STORE_OK)
 			goto store_error;
 		im->documents_added++;
 	}

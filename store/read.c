@@ -227,6 +227,36 @@ store_count_provisions(struct store *st, int *count)
 	return rc == SQLITE_ROW ? STORE_OK : store_fail(st, "cannot count provisions");
 }
 
+struct by_slug {
+	const char *slug;
+	int64_t id;
+};
+
+static int
+keep_exact_slug(const struct store_platform *p, void *ctx)
+{
+	struct by_slug *b = ctx;
+
+	if (strcmp(p->slug, b->slug) == 0)
+		b->id = p->id;
+	return 0;
+}
+
+int
+store_platform_by_slug(struct store *st, const char *slug, int64_t *id)
+{
+	struct by_slug b = { slug, 0 };
+	int rc = store_find_platform(st, slug, keep_exact_slug, &b);
+
+	/* An exact slug ranks first; ambiguity among prefixes means none. */
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND && rc != STORE_AMBIGUOUS)
+		return rc;
+	if (b.id == 0)
+		return STORE_NOT_FOUND;
+	*id = b.id;
+	return STORE_OK;
+}
+
 int
 store_find_platform(struct store *st, const char *text,
 		    int (*cb)(const struct store_platform *, void *), void *ctx)

@@ -158,6 +158,9 @@ int store_each_watched(struct store *st, int (*cb)(const struct store_platform *
  * single platform answers. */
 int store_find_platform(struct store *st, const char *text,
 			int (*cb)(const struct store_platform *, void *), void *ctx);
+/* The id of the platform whose slug is exactly slug (no name, no prefix):
+ * STORE_OK, STORE_NOT_FOUND, or STORE_ERROR. */
+int store_platform_by_slug(struct store *st, const char *slug, int64_t *id);
 
 struct store_document {
 	int64_t id;

@@ -22,6 +22,7 @@
 #include "classify.h"
 #include "dataset.h"
 #include "store.h"
+#include "testutil.h"
 
 /* nftw gives no context pointer: the walk's state, used by one walk only. */
 static struct corpus_walk {
@@ -122,17 +123,12 @@ bench_corpus(const char *shared)
 static int
 bench_first_run(void)
 {
-	char err[512], dir[] = "/tmp/clause-bench.XXXXXX", path[64];
+	char err[512], *dir = test_tmpdir(), *path = test_path(dir, "b.db");
 	struct dataset *ds;
 	struct store *st;
 	double start, loaded, classified;
 	int rc = -1;
 
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return -1;
-	}
-	snprintf(path, sizeof(path), "%s/b.db", dir);
 	start = now();
 	if ((ds = dataset_parse(assets_table(), err, sizeof(err))) == NULL
 	    || (st = store_open(path, err, sizeof(err))) == NULL) {
@@ -157,12 +153,8 @@ close:
 	store_close(st);
 	dataset_free(ds);
 out:
-	snprintf(err, sizeof(err), "%s-wal", path);
-	unlink(err);
-	snprintf(err, sizeof(err), "%s-shm", path);
-	unlink(err);
-	unlink(path);
-	rmdir(dir);
+	free(path);
+	test_rmdir(dir);
 	return rc;
 }
 

@@ -236,13 +236,11 @@ test_hostile(void **state)
 static void
 test_no_external_reads(void **state)
 {
-	char dir[] = "/tmp/clause-entity.XXXXXX", path[64], html[2048];
+	char *dir = test_tmpdir(), *path = test_path(dir, "secret.txt"), html[4096];
 	FILE *fp;
 	char *text;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/secret.txt", dir);
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	fputs("TOPSECRETCONTENT\n", fp);
@@ -256,8 +254,8 @@ test_no_external_reads(void **state)
 	assert_null(strstr(text, "TOPSECRETCONTENT"));
 	assert_non_null(strstr(text, "before"));
 	free(text);
-	unlink(path);
-	rmdir(dir);
+	free(path);
+	test_rmdir(dir);
 }
 
 /* Seconds to extract a generated page of n paragraphs, lists and links. */

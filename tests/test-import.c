@@ -3,7 +3,9 @@
  * test builds, with libgit2, from ../shared/corpus/versions/ the way Open
  * Terms Archive records history (SERVICE/TERMS TYPE.md, one commit per
  * change, dated when it was recorded); then clause changes on what it
- * imported.  Each command runs as a real process.
+ * imported; and the commands that start tracking documents and fetch
+ * them: clause add, import-declarations and fetch, against the local test
+ * server.  Each command runs as a real process.
  */
 
 #include "config.h"
@@ -25,6 +27,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "httpd.h"
 #include "testutil.h"
 
 /* The corpus documents the repository holds: none is in the embedded
@@ -448,6 +451,164 @@ test_binary_file_refused(void **state)
 	free(path);
 }
 
+/* clause add: a slug, a kind and an http(s) URL, checked before anything
+ * is stored; a second document of the same platform joins it. */
+static void
+test_add(void **state)
+{
+	const char *good[] = { "add", "acme", "--name", "Acme", "--kind", "terms", "--url",
+			       "https://acme.example/terms", "--select", "main", NULL };
+	const char *second[] = { "add", "acme", "--kind", "privacy", "--url",
+				 "https://acme.example/privacy", NULL };
+	static const char *const bad[][10] = {
+		{ "add", "Not A Slug", "--kind", "terms", "--url", "https://a.example/", NULL },
+		{ "add", "acme", "--kind", "terms", "--url", "ftp://a.example/", NULL },
+		{ "add", "acme", "--kind", "terms", "--url", "https://a.example/", "--select",
+		  "a:hover", NULL },
+		{ "add", "acme", "--url", "https://a.example/", NULL },
+	};
+	static const char *const why[] = { "not a slug", "not an http or https URL",
+					   "unsupported pseudo-class", "--kind and --url" };
+	json_t *root;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct test_run r;
+		const char *argv[12] = { world.db_option };
+		size_t n = 1;
+
+		while (bad[i][n - 1] != NULL) {
+			argv[n] = bad[i][n - 1];
+			n++;
+		}
+		argv[n] = NULL;
+		test_clause(&r, NULL, argv);
+		assert_int_equal(r.status, 2);
+		if (strstr(r.err, why[i]) == NULL)
+			fail_msg("clause add: error '%s' does not say '%s'", r.err, why[i]);
+		assert_ptr_equal(strchr(r.err, '\n'), r.err + strlen(r.err) - 1);
+		test_run_free(&r);
+	}
+	assert_int_equal(db_int("SELECT count(*) FROM platform WHERE slug = 'acme'"), 0);
+	root = run_json(0, good, NULL);
+	assert_true(json_is_true(json_object_get(root, "new_platform")));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(root, "declaration"),
+							      "fetch")),
+			    "https://acme.example/terms");
+	json_decref(root);
+	root = run_json(0, second, NULL);
+	assert_true(json_is_false(json_object_get(root, "new_platform")));
+	json_decref(root);
+	assert_int_equal(db_int("SELECT count(*) FROM document d JOIN platform p"
+				" ON p.id = d.platform_id WHERE p.slug = 'acme'"), 2);
+	assert_int_equal(db_int("SELECT count(*) FROM platform WHERE slug = 'acme'"
+				" AND name = 'Acme'"), 1);
+}
+
+/* clause import-declarations: the good documents of a folder are tracked;
+ * one using OTA's JavaScript filters is refused, naming file, document and
+ * feature, and the exit is 4. */
+static void
+test_import_declarations(void **state)
+{
+	char *dir = test_path(world.dir, "declarations"), *good, *mixed;
+	const char *args[] = { "import-declarations", dir, NULL };
+	const char *nowhere[] = { world.db_option, "import-declarations", "/nonexistent/decl",
+				  NULL };
+	struct test_run r;
+	json_t *root, *refused;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0700), 0);
+	good = test_path(dir, "goodco.json");
+	mixed = test_path(dir, "mixedco.json");
+	fp = fopen(good, "w");
+	fputs("{\"name\": \"Good Co\", \"terms\": {\"Terms of Service\": {\"fetch\":"
+	      " \"https://good.example/terms\", \"select\": [\"main\"]}}}", fp);
+	fclose(fp);
+	fp = fopen(mixed, "w");
+	fputs("{\"name\": \"Mixed\", \"terms\": {\"Privacy Policy\": {\"fetch\":"
+	      " \"https://mixed.example/p\", \"select\": \"main\"}, \"Terms of Service\":"
+	      " {\"fetch\": \"https://mixed.example/t\", \"select\": \"main\","
+	      " \"filter\": [\"cleanUp\"]}}}", fp);
+	fclose(fp);
+	root = run_json(4, args, NULL);
+	assert_int_equal(json_integer_value(json_object_get(root, "files")), 2);
+	assert_int_equal(json_integer_value(json_object_get(root, "documents")), 2);
+	refused = json_object_get(root, "refused");
+	assert_int_equal(json_array_size(refused), 1);
+	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(refused, 0),
+								 "error")),
+			       "document 'Terms of Service': 'filter' is not supported"));
+	json_decref(root);
+	assert_int_equal(db_int("SELECT count(*) FROM document d JOIN platform p"
+				" ON p.id = d.platform_id WHERE p.slug IN ('goodco', 'mixedco')"), 2);
+	assert_int_equal(db_int("SELECT count(*) FROM document d JOIN platform p"
+				" ON p.id = d.platform_id WHERE p.slug = 'mixedco'"
+				" AND d.kind = 'privacy'"), 1);
+	test_clause(&r, NULL, nowhere);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "/nonexistent/decl"));
+	test_run_free(&r);
+	free(good);
+	free(mixed);
+	free(dir);
+}
+
+/* clause fetch as a user runs it: one document new, one failing; exit 3,
+ * and the failure's reason in the JSON. */
+static void
+test_fetch_command(void **state)
+{
+	struct httpd *server;
+	char err[256], ok_url[128], bad_url[128];
+	const char *add_ok[] = { "add", "fetchco", "--kind", "terms", "--url", ok_url, NULL };
+	const char *add_bad[] = { "add", "fetchco", "--kind", "privacy", "--url", bad_url, NULL };
+	const char *fetch[] = { "fetch", "fetchco", "--retries", "0", NULL };
+	const char *none[] = { world.db_option, "fetch", NULL };
+	struct test_run r;
+	json_t *root, *docs, *summary;
+	size_t i;
+	int failed = 0, fresh = 0;
+
+	(void)state;
+	server = httpd_start(NULL, err, sizeof(err));
+	if (server == NULL)
+		fail_msg("httpd_start: %s", err);
+	httpd_url(server, "/doc/42", ok_url, sizeof(ok_url));
+	httpd_url(server, "/status/404", bad_url, sizeof(bad_url));
+	json_decref(run_json(0, add_ok, NULL));
+	json_decref(run_json(0, add_bad, NULL));
+	root = run_json(3, fetch, NULL);
+	docs = json_object_get(root, "documents");
+	assert_int_equal(json_array_size(docs), 2);
+	for (i = 0; i < json_array_size(docs); i++) {
+		json_t *d = json_array_get(docs, i);
+		const char *outcome = json_string_value(json_object_get(d, "outcome"));
+
+		if (strcmp(outcome, "failed") == 0) {
+			failed++;
+			assert_non_null(strstr(json_string_value(json_object_get(d, "error")),
+					       "HTTP 404"));
+		} else {
+			assert_string_equal(outcome, "new");
+			fresh++;
+		}
+	}
+	assert_int_equal(failed, 1);
+	assert_int_equal(fresh, 1);
+	summary = json_object_get(root, "summary");
+	assert_int_equal(json_integer_value(json_object_get(summary, "failed")), 1);
+	json_decref(root);
+	/* Nothing named: a usage error. */
+	test_clause(&r, NULL, none);
+	assert_int_equal(r.status, 2);
+	test_run_free(&r);
+	httpd_stop(server);
+}
+
 int
 main(void)
 {
@@ -456,6 +617,9 @@ main(void)
 		cmocka_unit_test(test_changes_digest),
 		cmocka_unit_test(test_partial_repository),
 		cmocka_unit_test(test_binary_file_refused),
+		cmocka_unit_test(test_add),
+		cmocka_unit_test(test_import_declarations),
+		cmocka_unit_test(test_fetch_command),
 	};
 
 	return cmocka_run_group_tests(tests, world_setup, world_teardown);
