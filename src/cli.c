@@ -15,6 +15,7 @@
 #include "paths.h"
 #include "sanitize.h"
 #include "store.h"
+#include "textdiff.h"
 
 void
 cli_usage(const struct cli_command *cmd, FILE *fp)
@@ -350,5 +351,23 @@ cli_is_severity(const char *s)
 	for (i = 0; severities[i] != NULL; i++)
 		if (strcmp(s, severities[i]) == 0)
 			return 1;
+	return 0;
+}
+
+int
+cli_change_words(const struct store_provision_change *pc, char *buf, size_t size)
+{
+	const char *headline = pc->headline != NULL ? pc->headline : "";
+
+	buf[0] = '\0';
+	if (strcmp(pc->what, "changed") == 0 && pc->before != NULL && pc->after != NULL)
+		return textdiff_passage_summary(pc->before, pc->after, buf, size) != 0
+		       ? CLI_WALK_NOMEM : 0;
+	if (strcmp(pc->what, "appeared") == 0)
+		snprintf(buf, size, "a new provision \u2014 %s", headline);
+	else if (strcmp(pc->what, "removed") == 0)
+		snprintf(buf, size, "no longer in the document \u2014 it said: %s", headline);
+	else
+		snprintf(buf, size, "unchanged");
 	return 0;
 }

@@ -115,6 +115,13 @@ void cli_date(const char *timestamp, char out[11]);
 /* Whether s names a severity: high, medium, low or favourable. */
 int cli_is_severity(const char *s);
 
+/* What happened to a provision in a change, in words a reader takes in at
+ * a glance: "\u201c30 days\u201d became \u201c5 years\u201d", "a new provision \u2014
+ * HEADLINE", "no longer in the document \u2014 it said: HEADLINE".  Returns
+ * CLI_WALK_NOMEM when out of memory, else 0. */
+struct store_provision_change;
+int cli_change_words(const struct store_provision_change *pc, char *buf, size_t size);
+
 /* Parse a positive integer option; returns -1 when not one. */
 long cli_positive(const char *s);
 

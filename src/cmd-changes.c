@@ -12,7 +12,6 @@
 
 #include "cli.h"
 #include "store.h"
-#include "textdiff.h"
 
 enum format { FORMAT_TEXT, FORMAT_MARKDOWN, FORMAT_JSON };
 
@@ -80,10 +79,9 @@ show_provision_change(const struct store_provision_change *pc, void *ctx)
 {
 	struct digest *d = ctx;
 	struct cli *cli = d->cli;
-	char words[512] = "";
+	char words[1024];
 
-	if (strcmp(pc->what, "changed") == 0 && pc->before != NULL && pc->after != NULL
-	    && textdiff_passage_summary(pc->before, pc->after, words, sizeof(words)) != 0)
+	if (cli_change_words(pc, words, sizeof(words)) != 0)
 		return CLI_WALK_NOMEM;
 	if (d->format == FORMAT_JSON) {
 		json_t *o = json_object(), *provisions;
@@ -94,8 +92,7 @@ show_provision_change(const struct store_provision_change *pc, void *ctx)
 		json_object_set_new(o, "kind", cli_json_string(pc->kind));
 		json_object_set_new(o, "headline", cli_json_string(pc->headline));
 		json_object_set_new(o, "what", cli_json_string(pc->what));
-		json_object_set_new(o, "words", words[0] != '\0' ? cli_json_string(words)
-								 : json_null());
+		json_object_set_new(o, "words", cli_json_string(words));
 		json_object_set_new(o, "before", cli_json_string(pc->before));
 		json_object_set_new(o, "after", cli_json_string(pc->after));
 		provisions = json_object_get(d->current, "provisions");
@@ -104,17 +101,7 @@ show_provision_change(const struct store_provision_change *pc, void *ctx)
 	fputs(d->format == FORMAT_MARKDOWN ? "  - " : "    ", cli->out.fp);
 	put(cli, pc->kind_name);
 	put(cli, ": ");
-	if (strcmp(pc->what, "changed") == 0) {
-		put(cli, words);
-	} else if (strcmp(pc->what, "appeared") == 0) {
-		put(cli, "appeared (");
-		put(cli, pc->headline);
-		put(cli, ")");
-	} else {
-		put(cli, "the provision was removed (");
-		put(cli, pc->headline);
-		put(cli, ")");
-	}
+	put(cli, words);
 	putc('\n', cli->out.fp);
 	if (d->format == FORMAT_MARKDOWN && pc->before == NULL && pc->after != NULL) {
 		fputs("    > ", cli->out.fp);
@@ -191,7 +178,8 @@ show_change(const struct store_change *c, void *ctx)
 		output_style(&cli->out, OUTPUT_PLAIN);
 		put(cli, " (");
 		put(cli, c->platform_slug);
-		put(cli, ")\n");
+		put(cli, ")");
+		putc('\n', cli->out.fp);
 		if (d->format == FORMAT_MARKDOWN)
 			putc('\n', cli->out.fp);
 		d->last_platform = c->platform_id;
@@ -212,11 +200,14 @@ show_change(const struct store_change *c, void *ctx)
 	if (strcmp(c->cause, "technical") == 0)
 		put(cli, " [re-extraction, not the platform's change]");
 	putc('\n', cli->out.fp);
-	fputs(d->format == FORMAT_MARKDOWN ? "  " : "    ", cli->out.fp);
-	output_style(&cli->out, OUTPUT_DIM);
-	put(cli, c->url);
-	output_style(&cli->out, OUTPUT_PLAIN);
-	putc('\n', cli->out.fp);
+	/* Documents imported from a history have no address. */
+	if (c->url != NULL && c->url[0] != '\0') {
+		fputs(d->format == FORMAT_MARKDOWN ? "  " : "    ", cli->out.fp);
+		output_style(&cli->out, OUTPUT_DIM);
+		put(cli, c->url);
+		output_style(&cli->out, OUTPUT_PLAIN);
+		putc('\n', cli->out.fp);
+	}
 	return store_each_provision_change(cli->store, c->id, 0, show_provision_change, d);
 }
 

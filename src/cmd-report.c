@@ -107,18 +107,107 @@ report_version(const struct store_version *v, void *ctx)
 }
 
 static int
+report_provision_change(const struct store_provision_change *pc, void *ctx)
+{
+	struct report *r = ctx;
+	char words[1024];
+
+	if (cli_change_words(pc, words, sizeof(words)) != 0)
+		return CLI_WALK_NOMEM;
+	if (r->format == REPORT_JSON)
+		return cli_json_append(json_object_get(r->item, "provisions"),
+				       json_pack("{s:I, s:s?, s:s?, s:s, s:s, s:s?, s:s?}",
+						 "id", (json_int_t)pc->provision_id,
+						 "kind", pc->kind, "kind_name", pc->kind_name,
+						 "what", pc->what, "words", words,
+						 "before", pc->before, "after", pc->after));
+	fputs("  - ", r->fp);
+	put_clean(r->fp, pc->kind_name);
+	fputs(": ", r->fp);
+	put_clean(r->fp, words);
+	putc('\n', r->fp);
+	return 0;
+}
+
+/* One entry of a document's change timeline: when, whose change (the
+ * platform's, or a re-extraction by whoever recorded it), what it did to
+ * the text and to each provision. */
+static int
+report_change(const struct store_change *c, void *ctx)
+{
+	struct report *r = ctx;
+	int platform = strcmp(c->cause, "technical") != 0;
+	json_t *saved = r->item;
+	int rc;
+
+	r->count++;
+	if (r->format == REPORT_JSON) {
+		r->item = json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:{s:i, s:i, s:i}, s:[]}",
+				    "id", (json_int_t)c->id, "detected_at", c->detected_at,
+				    "cause", c->cause, "from_version_date", c->from_date,
+				    "to_version_date", c->to_date, "sha256", c->to_sha256,
+				    "summary", c->summary, "paragraphs", "added", c->added,
+				    "removed", c->removed, "changed", c->changed, "provisions");
+		if (r->item == NULL || cli_json_append(r->list, r->item) != 0) {
+			r->item = saved;
+			return CLI_WALK_NOMEM;
+		}
+	} else {
+		fprintf(r->fp, "- %.10s: ", c->to_date != NULL ? c->to_date : c->detected_at);
+		if (c->from_date == NULL) {
+			fputs("first version recorded", r->fp);
+		} else {
+			fputs(platform ? "changed by the platform: "
+				       : "re-extracted by the archive, not the platform's change: ",
+			      r->fp);
+			put_clean(r->fp, c->summary);
+		}
+		fprintf(r->fp, " (SHA-256 `%.12s`)\n", c->to_sha256 != NULL ? c->to_sha256 : "");
+	}
+	rc = store_each_provision_change(r->cli->store, c->id, 0, report_provision_change, r);
+	r->item = saved;
+	return rc;
+}
+
+static int
+report_changes(struct report *r, const struct store_document *d)
+{
+	struct store_change_filter filter = { 0 };
+	json_t *saved = r->list;
+	int saved_count = r->count, rc;
+
+	filter.technical = 1;
+	filter.document_id = d->id;
+	r->count = 0;
+	if (r->format == REPORT_MARKDOWN)
+		fputs("Changes recorded:\n\n", r->fp);
+	rc = store_each_change(r->cli->store, &filter, report_change, r);
+	if (rc == STORE_OK && r->format == REPORT_MARKDOWN)
+		fputs(r->count == 0 ? "- none recorded by a fetch or an import (the versions above, "
+				      "if several, came with clause's dataset).\n\n"
+				    : "\n", r->fp);
+	r->count = saved_count;
+	r->list = saved;
+	return rc;
+}
+
+static int
 report_document(const struct store_document *d, void *ctx)
 {
 	struct report *r = ctx;
-	json_t *saved = r->list;
+	json_t *saved = r->list, *changes = NULL;
 	int rc;
 
 	if (r->format == REPORT_JSON) {
 		json_t *obj = json_object(), *versions = json_array();
 
-		if (obj == NULL || versions == NULL
-		    || json_object_set_new(obj, "versions", versions) != 0) {
+		changes = json_array();
+		if (obj == NULL || versions == NULL || changes == NULL
+		    || json_object_set_new(obj, "versions", versions) != 0
+		    || json_object_set_new(obj, "changes", changes) != 0) {
 			json_decref(obj);
+			json_decref(versions);
+			json_decref(changes);
 			return CLI_WALK_NOMEM;
 		}
 		json_object_set_new(obj, "kind", cli_json_string(d->kind));
@@ -131,13 +220,20 @@ report_document(const struct store_document *d, void *ctx)
 		fputs("### ", r->fp);
 		put_clean(r->fp, d->title);
 		fprintf(r->fp, " (%s)\n\n", d->kind);
-		put_clean(r->fp, d->url);
-		fputs("\n\n| version of | source | SHA-256 | bytes |\n|---|---|---|---|\n", r->fp);
+		if (d->url != NULL && d->url[0] != '\0') {
+			put_clean(r->fp, d->url);
+			fputs("\n\n", r->fp);
+		}
+		fputs("| version of | source | SHA-256 | bytes |\n|---|---|---|---|\n", r->fp);
 	}
 	rc = store_each_version(r->cli->store, d->id, 0, report_version, r);
-	r->list = saved;
 	if (r->format == REPORT_MARKDOWN)
 		putc('\n', r->fp);
+	if (rc == STORE_OK && r->format != REPORT_CSV) {
+		r->list = changes;
+		rc = report_changes(r, d);
+	}
+	r->list = saved;
 	return rc;
 }
 
@@ -209,8 +305,10 @@ report_provision(const struct store_provision *p, void *ctx)
 		put_clean(r->fp, p->severity_reason);
 		fputs("\n- Source: ", r->fp);
 		put_clean(r->fp, p->document_title);
-		fputs(", ", r->fp);
-		put_clean(r->fp, p->url);
+		if (p->url != NULL && p->url[0] != '\0') {
+			fputs(", ", r->fp);
+			put_clean(r->fp, p->url);
+		}
 		fprintf(r->fp, ", version of %.10s, SHA-256 `%s` (read since %.10s; %s)\n\n",
 			p->version_date != NULL ? p->version_date : "",
 			p->version_sha256 != NULL ? p->version_sha256 : "",

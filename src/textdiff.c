@@ -458,11 +458,31 @@ textdiff_marked(const struct textdiff_para *p)
 void
 textdiff_summary(const struct textdiff *d, char *buf, size_t size)
 {
-	if (d->added + d->removed + d->changed == 0)
+	const int counts[3] = { d->changed, d->added, d->removed };
+	static const char *const verbs[3] = { "reworded", "added", "removed" };
+	size_t len = 0;
+	int i, shown = 0;
+
+	buf[0] = '\0';
+	if (d->added + d->removed + d->changed == 0) {
 		snprintf(buf, size, "same paragraphs (white space or layout only)");
-	else
-		snprintf(buf, size, "%d paragraph%s changed, %d added, %d removed", d->changed,
-			 d->changed == 1 ? "" : "s", d->added, d->removed);
+		return;
+	}
+	/* "1 paragraph added", "3 paragraphs reworded, 2 added and 1 removed":
+	 * the noun once, after the first count, and no zero counts. */
+	for (i = 0; i < 3 && len < size; i++) {
+		int rest = 0, j;
+
+		if (counts[i] == 0)
+			continue;
+		for (j = i + 1; j < 3; j++)
+			rest += counts[j] != 0;
+		snprintf(buf + len, size - len, "%s%d%s %s",
+			 shown == 0 ? "" : rest == 0 ? " and " : ", ", counts[i],
+			 shown > 0 ? "" : counts[i] == 1 ? " paragraph" : " paragraphs", verbs[i]);
+		len = strlen(buf);
+		shown++;
+	}
 }
 
 /* Append run's words to buf as "“a few words …”", cut after max_words. */

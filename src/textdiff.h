@@ -51,8 +51,8 @@ struct textdiff {
 int textdiff_run(const char *old_text, const char *new_text, int context, struct textdiff *d,
 		 char *err, size_t errsize);
 
-/* What changed, in words: "2 paragraphs changed, 1 added, 0 removed", or
- * that only white space or layout did. */
+/* What changed, in words: "2 paragraphs reworded, 1 added and 1 removed",
+ * "1 paragraph added", or that only white space or layout did. */
 void textdiff_summary(const struct textdiff *d, char *buf, size_t size);
 
 /* A changed paragraph as one string, its removed words between [- and -]

@@ -64,7 +64,7 @@ copy_provision(const struct store_document_provision *p, void *ctx)
 	slot = &ps->v[ps->n];
 	slot->id = p->id;
 	slot->excerpt = strdup(p->excerpt != NULL ? p->excerpt : "");
-	slot->kind = strdup(p->kind != NULL ? p->kind : "");
+	slot->kind = strdup(p->kind_name != NULL ? p->kind_name : p->kind != NULL ? p->kind : "");
 	if (slot->excerpt == NULL || slot->kind == NULL) {
 		free(slot->excerpt);
 		free(slot->kind);
@@ -86,7 +86,7 @@ provisions_free(struct provisions *ps)
 	free(ps->v);
 }
 
-/* Append "; changed: a, b" for the provisions of one outcome. */
+/* Append "; label a, b" for the kinds of the provisions of one outcome. */
 static void
 append_kinds(char *buf, size_t size, const char *label, const struct provisions *ps,
 	     const enum relocate_outcome *outcomes, enum relocate_outcome which)
@@ -243,9 +243,9 @@ record(struct store *st, const struct update_in *in, struct update_result *r, ch
 		if (relocate_provisions(st, &ps, in->text, r->version_id, r->change_id, r,
 					outcomes, err, errsize) != 0)
 			goto done;
-		append_kinds(r->summary, sizeof(r->summary), "; provisions changed: ", &ps,
+		append_kinds(r->summary, sizeof(r->summary), "; provisions reworded: ", &ps,
 			     outcomes, RELOCATE_CHANGED);
-		append_kinds(r->summary, sizeof(r->summary), "; removed: ", &ps, outcomes,
+		append_kinds(r->summary, sizeof(r->summary), "; provisions no longer found: ", &ps, outcomes,
 			     RELOCATE_REMOVED);
 		change.summary = r->summary;
 		if (store_add_change(st, &change, &r->change_id) != STORE_OK) {

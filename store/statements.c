@@ -309,7 +309,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_VERSION_AFTER] =
 		"SELECT EXISTS (SELECT 1 FROM version WHERE document_id = ?1 AND retrieved_at > ?2)",
 	[STMT_DOCUMENT_PROVISIONS] =
-		"SELECT p.id, p.excerpt, p.status, t.slug, p.origin FROM provision p"
+		"SELECT p.id, p.excerpt, p.status, t.slug, p.origin, t.name FROM provision p"
 		" JOIN provision_type t ON t.id = p.type_id"
 		" WHERE p.document_id = ?1 ORDER BY p.id",
 	[STMT_PROVISION_STATE] =

@@ -334,6 +334,7 @@ struct store_document_provision {
 	const char *status;	/* current, changed, removed. */
 	const char *kind;
 	const char *origin;
+	const char *kind_name;	/* The kind as a reader names it. */
 };
 /* Every provision of a document, in id order. */
 int store_each_document_provision(struct store *st, int64_t document_id,

@@ -163,6 +163,7 @@ store_each_document_provision(struct store *st, int64_t document_id,
 		p.status = store_column_text(stmt, 2);
 		p.kind = store_column_text(stmt, 3);
 		p.origin = store_column_text(stmt, 4);
+		p.kind_name = store_column_text(stmt, 5);
 		if ((stop = cb(&p, ctx)) != 0) {
 			sqlite3_reset(stmt);
 			return stop;

@@ -353,11 +353,66 @@ test_changes_digest(void **state)
 	assert_non_null(strstr(r.err, "yesterday"));
 	test_run_free(&r);
 
+	/* Text: the platform on a line of its own, then one line a change,
+	 * counted in words; no line of blanks where an imported document has
+	 * no address. */
+	test_clause(&r, NULL, (const char *const[]){ world.db_option, "changes", "--since",
+						     "2025-01-01", "--platform", "wikipedia", NULL });
+	assert_int_equal(r.status, 0);
+	assert_true(strncmp(r.out, "Wikipedia (wikipedia)\n  ", 24) == 0);
+	assert_non_null(strstr(r.out, " since 2026-"));
+	assert_null(strstr(r.out, "\n    \n"));
+	assert_null(strstr(r.out, " 0 added"));
+	test_run_free(&r);
+
 	test_clause(&r, NULL, markdown);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "# Changes in terms since 2026-07-01"));
 	assert_non_null(strstr(r.out, "## Wikipedia (wikipedia)"));
 	assert_non_null(strstr(r.out, "- **Terms of Service**, 2026-07-16: "));
+	test_run_free(&r);
+}
+
+/* The report carries each document's timeline from the change records:
+ * the platform's changes told apart from the re-extraction. */
+static void
+test_report_timeline(void **state)
+{
+	const char *json_args[] = { "report", "wikipedia", NULL };
+	struct test_run r;
+	json_t *root, *docs, *changes;
+	size_t i, j, platform = 0, technical = 0;
+
+	(void)state;
+	root = run_json(0, json_args, NULL);
+	docs = json_object_get(root, "documents");
+	assert_true(json_array_size(docs) > 0);
+	for (i = 0; i < json_array_size(docs); i++) {
+		changes = json_object_get(json_array_get(docs, i), "changes");
+		assert_true(json_is_array(changes));
+		for (j = 0; j < json_array_size(changes); j++) {
+			json_t *c = json_array_get(changes, j);
+			const char *cause = json_string_value(json_object_get(c, "cause"));
+
+			assert_non_null(json_string_value(json_object_get(c, "summary")));
+			assert_int_equal(strlen(json_string_value(json_object_get(c, "sha256"))), 64);
+			assert_true(json_is_array(json_object_get(c, "provisions")));
+			platform += strcmp(cause, "platform") == 0;
+			technical += strcmp(cause, "technical") == 0;
+		}
+	}
+	/* Eight changes by the platform and one re-extraction, as the digest
+	 * counts them, plus each document's first version. */
+	assert_true(platform >= 8);
+	assert_int_equal(technical, 1);
+	json_decref(root);
+
+	test_clause(&r, NULL, (const char *const[]){ world.db_option, "report", "wikipedia", NULL });
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "Changes recorded:\n\n- "));
+	assert_non_null(strstr(r.out, ": changed by the platform: "));
+	assert_non_null(strstr(r.out, ": re-extracted by the archive, not the platform's change: "));
+	assert_non_null(strstr(r.out, ": first version recorded (SHA-256 `"));
 	test_run_free(&r);
 }
 
@@ -615,6 +670,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_changes_digest),
+		cmocka_unit_test(test_report_timeline),
 		cmocka_unit_test(test_partial_repository),
 		cmocka_unit_test(test_binary_file_refused),
 		cmocka_unit_test(test_add),

@@ -128,6 +128,42 @@ test_removed_and_empty(void **state)
 	textdiff_free(&d);
 }
 
+/* The summaries read as words, with no zero counts. */
+static void
+test_summaries_in_words(void **state)
+{
+	struct textdiff d = { 0 };
+	char buf[256];
+
+	(void)state;
+	d.added = 1;
+	textdiff_summary(&d, buf, sizeof(buf));
+	assert_string_equal(buf, "1 paragraph added");
+	d.changed = 3;
+	d.added = 2;
+	d.removed = 1;
+	textdiff_summary(&d, buf, sizeof(buf));
+	assert_string_equal(buf, "3 paragraphs reworded, 2 added and 1 removed");
+	d.changed = 0;
+	d.added = 4;
+	textdiff_summary(&d, buf, sizeof(buf));
+	assert_string_equal(buf, "4 paragraphs added and 1 removed");
+	d.added = d.removed = 0;
+	textdiff_summary(&d, buf, sizeof(buf));
+	assert_string_equal(buf, "same paragraphs (white space or layout only)");
+
+	/* A provision's rewording names the words, as a reader would. */
+	assert_int_equal(textdiff_passage_summary(
+		"We train on your chats unless you opt out.",
+		"We train on your chats and rated replies unless you opt out.",
+		buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "\u201cand rated replies\u201d was added");
+	assert_int_equal(textdiff_passage_summary("We keep chats for 30 days at most.",
+						  "We keep chats for 5 years at most.", buf,
+						  sizeof(buf)), 0);
+	assert_string_equal(buf, "\u201c30 days\u201d became \u201c5 years\u201d");
+}
+
 /* A megabyte each side stays quick and whole. */
 static void
 test_large_documents(void **state)
@@ -160,6 +196,7 @@ main(void)
 		cmocka_unit_test(test_changed_paragraph_marks_words),
 		cmocka_unit_test(test_inserted_paragraph_is_added),
 		cmocka_unit_test(test_removed_and_empty),
+		cmocka_unit_test(test_summaries_in_words),
 		cmocka_unit_test(test_large_documents),
 	};
 

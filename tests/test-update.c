@@ -296,8 +296,8 @@ test_record_versions_and_relocate(void **state)
 	assert_int_equal(r.changed, 1);
 	assert_int_equal(r.removed, 1);
 	assert_true(r.changed_paras > 0);
-	assert_non_null(strstr(r.summary, "provisions changed: unilateral-termination"));
-	assert_non_null(strstr(r.summary, "removed: jurisdiction"));
+	assert_non_null(strstr(r.summary, "provisions reworded: Termination"));
+	assert_non_null(strstr(r.summary, "provisions no longer found: Jurisdiction"));
 	assert_int_equal(sql_int(f->st, "SELECT count(*) FROM version"), 2);
 
 	/* The provisions' states, and which version each cites. */
