@@ -8,10 +8,6 @@
  * query term occurs, of the column's weight times the term's inverse
  * document frequency (rarer words weigh more), computed once per query.
  * Lower is better, as with bm25, so that ORDER BY rank puts the best first.
- *
- * clause_rank_tf() is the same without the frequencies, whose computation
- * is a pass over every match of each term in the whole index: a search
- * narrowed to one platform's few provisions ranks them without it.
  */
 
 #include <math.h>
@@ -72,12 +68,11 @@ static void
 clause_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
 	    sqlite3_value **val)
 {
-	struct rank_idf *data = NULL;
-	int with_idf = api->xUserData(fts) != NULL;
+	struct rank_idf *data;
 	double score = 0.0;
 	int rc = SQLITE_OK, ninst, i;
 
-	if (with_idf && (data = rank_idf(api, fts, &rc)) == NULL) {
+	if ((data = rank_idf(api, fts, &rc)) == NULL) {
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
@@ -87,10 +82,10 @@ clause_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		double weight;
 
 		rc = api->xInst(fts, i, &phrase, &column, &offset);
-		if (rc != SQLITE_OK || (data != NULL && (phrase < 0 || phrase >= data->nphrase)))
+		if (rc != SQLITE_OK || phrase < 0 || phrase >= data->nphrase)
 			break;
 		weight = column < nval ? sqlite3_value_double(val[column]) : 1.0;
-		score += weight * (data != NULL ? data->idf[phrase] : 1.0);
+		score += weight * data->idf[phrase];
 	}
 	if (rc != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, rc);
@@ -114,9 +109,5 @@ store_rank_register(sqlite3 *db)
 	rc = sqlite3_finalize(stmt);
 	if (rc != SQLITE_OK || api == NULL)
 		return rc != SQLITE_OK ? rc : SQLITE_ERROR;
-	/* The user data only tells the two apart: any non-NULL pointer. */
-	rc = api->xCreateFunction(api, "clause_rank", (void *)api, clause_rank, NULL);
-	if (rc == SQLITE_OK)
-		rc = api->xCreateFunction(api, "clause_rank_tf", NULL, clause_rank, NULL);
-	return rc;
+	return api->xCreateFunction(api, "clause_rank", NULL, clause_rank, NULL);
 }

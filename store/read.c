@@ -29,8 +29,8 @@ row_platform(sqlite3_stmt *s, struct store_platform *p)
 	p->unseen_changes = sqlite3_column_int(s, 13);
 }
 
-static void
-row_provision(sqlite3_stmt *s, struct store_provision *p)
+void
+store_row_provision(sqlite3_stmt *s, struct store_provision *p)
 {
 	p->id = sqlite3_column_int64(s, 0);
 	p->key = store_column_text(s, 1);
@@ -129,7 +129,7 @@ walk_provisions(struct store *st, sqlite3_stmt *stmt, const char *what, int want
 	int rc, stop, rows = 0;
 
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		row_provision(stmt, &row);
+		store_row_provision(stmt, &row);
 		rows++;
 		if ((stop = cb(&row, ctx)) != 0)
 			return walk_stop(stmt, stop);
@@ -320,7 +320,7 @@ store_each_document(struct store *st, int64_t platform_id,
 }
 
 /* Bind a filter's platform, kind and severity to parameters ?2, ?3 and ?5,
- * as the STMT_PROVISION_* statements and STMT_SEARCH take them. */
+ * as the STMT_PROVISION_* statements take them. */
 int
 store_each_version(struct store *st, int64_t document_id, int with_text,
 		   int (*cb)(const struct store_version *, void *), void *ctx)
@@ -455,41 +455,4 @@ store_each_regulation_type(struct store *st, int64_t regulation_id,
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, regulation_id);
 	return walk_types(st, stmt, "cannot list kinds", 0, cb, ctx);
-}
-
-int
-store_search(struct store *st, const char *match, const struct store_provision_filter *f,
-	     int limit, int (*cb)(const struct store_hit *, void *), void *ctx)
-{
-	sqlite3_stmt *stmt = store_stmt(st, f != NULL && f->platform_id != 0 ? STMT_SEARCH_PLATFORM
-									     : STMT_SEARCH);
-	struct store_provision p;
-	struct store_hit hit = { .provision = &p };
-	int rc;
-
-	if (stmt == NULL)
-		return STORE_ERROR;
-	store_bind_text(stmt, 1, match);
-	bind_filter(stmt, f);
-	sqlite3_bind_int(stmt, 4, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int stop;
-
-		row_provision(stmt, &p);
-		hit.snippet = store_column_text(stmt, 23);
-		hit.rank = sqlite3_column_double(stmt, 24);
-		if ((stop = cb(&hit, ctx)) != 0) {
-			sqlite3_reset(stmt);
-			return stop;
-		}
-	}
-	sqlite3_reset(stmt);
-	if (rc == SQLITE_DONE)
-		return STORE_OK;
-	if (rc == SQLITE_ERROR) {
-		/* An expression FTS5 could not parse: say so without the SQL. */
-		snprintf(st->errmsg, sizeof(st->errmsg), "%s", sqlite3_errmsg(st->db));
-		return STORE_BAD_QUERY;
-	}
-	return store_fail(st, "cannot search");
 }

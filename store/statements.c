@@ -75,16 +75,13 @@
 /* The same columns, counts left out (0), where a list does not show them. */
 #define TYPE_PLAIN_COLUMNS "t.id, t.slug, t.name, t.topic, t.description, 0, 0"
 
-/* What a search returns beyond a provision: the snippet and the rank. */
-#define SEARCH_COLUMNS \
-	" snippet(provision_fts, 0, '" STORE_MARK_START "', '" STORE_MARK_END "'," \
-	"         '\xe2\x80\xa6', 24), f.rank"
-/* The match and the ranking (see rank.c): ?1 is the FTS5 expression.
- * Column weights: excerpt, headline, impact, platform, kind. */
-#define SEARCH_MATCH \
-	"provision_fts MATCH ?1 AND f.rank MATCH 'clause_rank(4.0, 3.0, 2.0, 1.0, 1.0)'"
-#define SEARCH_MATCH_TF \
-	"provision_fts MATCH ?1 AND f.rank MATCH 'clause_rank_tf(4.0, 3.0, 2.0, 1.0, 1.0)'"
+/* A search's snippet of the excerpt, matches marked, and its rank (see
+ * rank.c): column weights excerpt 4, headline 3, impact 2, platform and
+ * kind 1. */
+#define SEARCH_SNIPPET \
+	"snippet(provision_fts, 0, '" STORE_MARK_START "', '" STORE_MARK_END "'," \
+	" '\xe2\x80\xa6', 24)"
+#define SEARCH_RANK "clause_rank(provision_fts, 4.0, 3.0, 2.0, 1.0, 1.0)"
 
 static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -256,33 +253,23 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"SELECT " TYPE_COLUMNS ", NULL" TYPE_FROM " ORDER BY t.topic, t.slug",
 	[STMT_TYPE_FIND] =
 		"SELECT " TYPE_PLAIN_COLUMNS ", NULL FROM provision_type t WHERE t.slug = ?1",
-	/* FTS5 drives: with ORDER BY rank it returns rows best first, so the
-	 * joins and the snippet run only for the rows before the LIMIT. */
-	[STMT_SEARCH] =
-		"SELECT " PROVISION_COLUMNS "," SEARCH_COLUMNS
-		" FROM provision_fts f JOIN provision p ON p.id = f.rowid"
-		" JOIN document d ON d.id = p.document_id"
-		" JOIN platform pl ON pl.id = d.platform_id"
-		" JOIN provision_type t ON t.id = p.type_id"
-		" LEFT JOIN version lv ON lv.id = p.last_version"
-		" LEFT JOIN version fv ON fv.id = p.first_version"
-		" WHERE " SEARCH_MATCH
-		"   AND (?3 IS NULL OR t.slug = ?3) AND (?5 IS NULL OR p.severity = ?5)"
-		" ORDER BY f.rank LIMIT ?4",
-	/* One platform's provisions are few: walk them (CROSS JOIN keeps that
-	 * order of loops) and look each up in the index, rather than rank
-	 * every match of a common word only to keep this platform's. */
-	[STMT_SEARCH_PLATFORM] =
-		"SELECT " PROVISION_COLUMNS "," SEARCH_COLUMNS
-		" FROM document d CROSS JOIN provision p ON p.document_id = d.id"
-		" CROSS JOIN provision_fts f ON f.rowid = p.id"
-		" JOIN platform pl ON pl.id = d.platform_id"
-		" JOIN provision_type t ON t.id = p.type_id"
-		" LEFT JOIN version lv ON lv.id = p.last_version"
-		" LEFT JOIN version fv ON fv.id = p.first_version"
-		" WHERE d.platform_id = ?2 AND " SEARCH_MATCH_TF
-		"   AND (?3 IS NULL OR t.slug = ?3) AND (?5 IS NULL OR p.severity = ?5)"
-		" ORDER BY f.rank LIMIT ?4",
+	/* search.c's passes: rank every match in a span of rowids; make the
+	 * snippets of the rows kept; check a kept row's kind and severity;
+	 * the provisions of a platform. */
+	[STMT_SEARCH_RANK] =
+		"SELECT f.rowid, " SEARCH_RANK " FROM provision_fts f"
+		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3",
+	[STMT_SEARCH_SNIPPETS] =
+		"SELECT f.rowid, " SEARCH_SNIPPET " FROM provision_fts f"
+		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"
+		"   AND clause_wanted(f.rowid)",
+	[STMT_SEARCH_FILTER] =
+		"SELECT 1 FROM provision p JOIN provision_type t ON t.id = p.type_id"
+		" WHERE p.id = ?1 AND (?2 IS NULL OR t.slug = ?2)"
+		"   AND (?3 IS NULL OR p.severity = ?3)",
+	[STMT_SEARCH_PLATFORM_IDS] =
+		"SELECT p.id FROM document d JOIN provision p ON p.document_id = d.id"
+		" WHERE d.platform_id = ?1",
 	/* The documents to fetch: all, one platform's, or the watched ones'. */
 	[STMT_FETCH_TARGETS] =
 		"SELECT d.id, pl.id, pl.slug, pl.name, d.kind, d.url, d.declaration, d.etag,"

@@ -52,8 +52,10 @@ enum store_stmt {
 	STMT_REGULATION_TYPES,
 	STMT_TYPE_LIST,
 	STMT_TYPE_FIND,
-	STMT_SEARCH,
-	STMT_SEARCH_PLATFORM,
+	STMT_SEARCH_RANK,
+	STMT_SEARCH_SNIPPETS,
+	STMT_SEARCH_FILTER,
+	STMT_SEARCH_PLATFORM_IDS,
 	STMT_FETCH_TARGETS,
 	STMT_FETCH_LOG_ADD,
 	STMT_DOCUMENT_CHECKED,
@@ -74,6 +76,8 @@ struct store {
 	sqlite3 *db;			/* The connection. */
 	sqlite3_stmt *stmt[STMT_COUNT];	/* Prepared on first use. */
 	char errmsg[512];		/* Reason of the last failure. */
+	const int64_t *wanted;		/* search.c: the rows clause_wanted() */
+	size_t nwanted;			/* lets by, sorted; NULL between searches. */
 };
 
 /* The statement id, prepared and reset with its bindings cleared, or NULL
@@ -102,6 +106,12 @@ int store_schema_migrate(sqlite3 *db, int target, char *err, size_t errsize);
 
 /* rank.c: register clause_rank() with the connection's FTS5. */
 int store_rank_register(sqlite3 *db);
+
+/* search.c: register clause_wanted() with the connection. */
+int store_search_register(struct store *st);
+
+/* read.c: a row of PROVISION_COLUMNS as a struct store_provision. */
+void store_row_provision(sqlite3_stmt *stmt, struct store_provision *p);
 
 /* statements.c: the SQL text of each statement. */
 const char *store_stmt_sql(enum store_stmt id);

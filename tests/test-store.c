@@ -252,6 +252,109 @@ test_search_ranks_best_first(void **state)
 	assert_true(first == strong && strong != weak);
 }
 
+/* The hits of a search, as the callback saw them. */
+struct hits {
+	int64_t id[400];
+	double rank[400];
+	int64_t platform[400];
+	char kind[400][16];
+	int n;
+	int marked;		/* Hits whose snippet marks a match. */
+};
+
+static int
+keep_hit(const struct store_hit *hit, void *ctx)
+{
+	struct hits *h = ctx;
+
+	assert_true(h->n < 400);
+	h->id[h->n] = hit->provision->id;
+	h->rank[h->n] = hit->rank;
+	h->platform[h->n] = hit->provision->platform_id;
+	snprintf(h->kind[h->n], sizeof(h->kind[0]), "%s", hit->provision->kind);
+	h->marked += strstr(hit->snippet, STORE_MARK_START) != NULL;
+	h->n++;
+	return 0;
+}
+
+/* The best rows of many, with and without filters, are the first rows of
+ * every match ranked best first (ties to the older row), whatever the
+ * limit: the search keeps the best itself rather than sorting them all. */
+static void
+test_search_keeps_the_best_of_many(void **state)
+{
+	struct fixture *f = *state;
+	struct store_provision_filter filter = { 0 };
+	static const int limits[] = { 1, 7, 50, 299 };
+	struct hits *all = calloc(1, sizeof(*all)), *some = calloc(1, sizeof(*some));
+	int64_t first_platform;
+	char key[16], excerpt[256];
+	int i, j, k, matching = 0, in_excerpt = 0;
+
+	assert_non_null(all);
+	assert_non_null(some);
+	add_platform(f, "one", "One");
+	first_platform = f->platform;
+	for (i = 0; i < 300; i++) {
+		int times = (i * 7) % 5;	/* 0 to 4 mentions, scattered. */
+
+		if (i == 150)
+			add_platform(f, "two", "Two");
+		snprintf(excerpt, sizeof(excerpt), "Clause %d.", i);
+		for (k = 0; k < times; k++)
+			strcat(excerpt, " Disputes go to arbitration.");
+		snprintf(key, sizeof(key), "k%d", i);
+		add_provision(f, key, i % 3 == 0 ? "arbitration" : "training", excerpt);
+		/* The kind's slug is indexed too. */
+		matching += times > 0 || i % 3 == 0;
+		in_excerpt += times > 0;
+	}
+	assert_int_equal(store_search(f->st, "\"arbitration\"", NULL, 0, keep_hit, all),
+			 STORE_OK);
+	assert_int_equal(all->n, matching);
+	assert_int_equal(all->marked, in_excerpt);
+	for (i = 1; i < all->n; i++)
+		assert_true(all->rank[i - 1] < all->rank[i]
+			    || (all->rank[i - 1] == all->rank[i] && all->id[i - 1] < all->id[i]));
+	/* Four mentions rank above one. */
+	assert_true(all->rank[0] < all->rank[all->n - 1]);
+
+	for (i = 0; i < (int)(sizeof(limits) / sizeof(limits[0])); i++) {
+		memset(some, 0, sizeof(*some));
+		assert_int_equal(store_search(f->st, "\"arbitration\"", NULL, limits[i], keep_hit,
+					      some), STORE_OK);
+		assert_int_equal(some->n, limits[i] < all->n ? limits[i] : all->n);
+		assert_memory_equal(some->id, all->id, some->n * sizeof(int64_t));
+	}
+
+	/* A kind, then a platform: the first of the matches that pass. */
+	filter.kind = "arbitration";
+	memset(some, 0, sizeof(*some));
+	assert_int_equal(store_search(f->st, "\"arbitration\"", &filter, 5, keep_hit, some),
+			 STORE_OK);
+	for (i = 0, j = 0; j < some->n; i++) {
+		if (strcmp(all->kind[i], "arbitration") != 0)
+			continue;
+		assert_int_equal(some->id[j], all->id[i]);
+		j++;
+	}
+	assert_int_equal(some->n, 5);
+	filter.kind = NULL;
+	filter.platform_id = first_platform;
+	memset(some, 0, sizeof(*some));
+	assert_int_equal(store_search(f->st, "\"arbitration\"", &filter, 20, keep_hit, some),
+			 STORE_OK);
+	for (i = 0, j = 0; j < some->n; i++) {
+		if (all->platform[i] != first_platform)
+			continue;
+		assert_int_equal(some->id[j], all->id[i]);
+		j++;
+	}
+	assert_int_equal(some->n, 20);
+	free(all);
+	free(some);
+}
+
 /* Filters are bound values, whatever the slug or kind holds. */
 static void
 test_search_filter_with_hostile_slug(void **state)
@@ -570,6 +673,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reopen_keeps_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_from_each_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_ranks_best_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_keeps_the_best_of_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filter_with_hostile_slug, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_newer_database_is_refused, setup, teardown),

@@ -1,0 +1,392 @@
+/*
+ * search: store_search(), the best provisions for an FTS5 expression.
+ *
+ * Asked for ORDER BY rank, FTS5 hands every match with its rank to
+ * SQLite's sorter, and sorting is what costs most: on a word found in a
+ * third of 100,000 provisions, three times the ranking itself.  Only the
+ * first few rows are wanted, so the store keeps those itself:
+ *
+ *   1. one pass over the matches ranks each (clause_rank, see rank.c) and
+ *      keeps the best `limit` in a heap, ties going to the older row; a
+ *      platform filter is a list of ids read first, a kind or severity
+ *      filter a lookup made only for a row good enough to be kept;
+ *   2. a second pass over the rowids the kept rows span makes the snippets
+ *      of those rows alone (clause_wanted() lets the others by);
+ *   3. each kept row is read by id, best first, for the callback.
+ *
+ * The three run in one read transaction, so that a writer committing
+ * between them changes nothing that is returned.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-internal.h"
+
+/* A row kept by the first pass. */
+struct kept {
+	int64_t id;
+	double rank;		/* Lower is better. */
+	char *snippet;
+};
+
+struct search {
+	struct store *st;
+	const struct store_provision_filter *f;
+	int limit;			/* Rows to keep; <= 0: all. */
+	struct kept *heap;		/* The worst kept row first, until sorted. */
+	size_t n, cap;
+	int64_t *platform_ids;		/* Sorted; with a platform filter only. */
+	size_t nplatform_ids;
+};
+
+/* Whether a is worse than b: a higher rank, or as high and younger. */
+static int
+worse(const struct kept *a, const struct kept *b)
+{
+	return a->rank > b->rank || (a->rank == b->rank && a->id > b->id);
+}
+
+static void
+sift_up(struct kept *h, size_t i)
+{
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		struct kept t;
+
+		if (!worse(&h[i], &h[parent]))
+			break;
+		t = h[i];
+		h[i] = h[parent];
+		h[parent] = t;
+		i = parent;
+	}
+}
+
+static void
+sift_down(struct kept *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, top = i;
+		struct kept t;
+
+		if (l < n && worse(&h[l], &h[top]))
+			top = l;
+		if (r < n && worse(&h[r], &h[top]))
+			top = r;
+		if (top == i)
+			break;
+		t = h[i];
+		h[i] = h[top];
+		h[top] = t;
+		i = top;
+	}
+}
+
+static int
+compare_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+compare_kept_id(const void *a, const void *b)
+{
+	const struct kept *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int
+no_memory(struct store *st)
+{
+	snprintf(st->errmsg, sizeof(st->errmsg), "out of memory");
+	return STORE_ERROR;
+}
+
+static int
+compare_best_first(const void *a, const void *b)
+{
+	const struct kept *x = a, *y = b;
+
+	return worse(x, y) ? 1 : worse(y, x) ? -1 : 0;
+}
+
+/* Whether a row would be kept, before its filters are looked at. */
+static int
+good_enough(const struct search *s, int64_t id, double rank)
+{
+	struct kept candidate = { id, rank, NULL };
+
+	return s->limit <= 0 || s->n < (size_t)s->limit || worse(&s->heap[0], &candidate);
+}
+
+/* Whether the row passes the filters: 1, 0, or a STORE_ status < 0. */
+static int
+passes(struct search *s, int64_t id)
+{
+	const struct store_provision_filter *f = s->f;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (f == NULL)
+		return 1;
+	if (f->platform_id != 0
+	    && bsearch(&id, s->platform_ids, s->nplatform_ids, sizeof(id), compare_id) == NULL)
+		return 0;
+	if (f->kind == NULL && f->severity == NULL)
+		return 1;
+	if ((stmt = store_stmt(s->st, STMT_SEARCH_FILTER)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, id);
+	store_bind_text(stmt, 2, f->kind);
+	store_bind_text(stmt, 3, f->severity);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(s->st, "cannot filter a search");
+}
+
+static int
+keep(struct search *s, int64_t id, double rank)
+{
+	struct kept row = { id, rank, NULL };
+
+	if (s->limit > 0 && s->n == (size_t)s->limit) {
+		s->heap[0] = row;
+		sift_down(s->heap, s->n, 0);
+		return STORE_OK;
+	}
+	if (s->n == s->cap) {
+		size_t ncap = s->cap != 0 ? s->cap * 2 : 64;
+		struct kept *nh = realloc(s->heap, ncap * sizeof(*nh));
+
+		if (nh == NULL)
+			return no_memory(s->st);
+		s->heap = nh;
+		s->cap = ncap;
+	}
+	s->heap[s->n] = row;
+	sift_up(s->heap, s->n++);
+	return STORE_OK;
+}
+
+/* The ids of the platform's provisions, sorted. */
+static int
+read_platform_ids(struct search *s, int64_t platform_id)
+{
+	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_PLATFORM_IDS);
+	size_t cap = 0;
+	int rc;
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, platform_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (s->nplatform_ids == cap) {
+			size_t ncap = cap != 0 ? cap * 2 : 256;
+			int64_t *n = realloc(s->platform_ids, ncap * sizeof(*n));
+
+			if (n == NULL) {
+				sqlite3_reset(stmt);
+				return no_memory(s->st);
+			}
+			s->platform_ids = n;
+			cap = ncap;
+		}
+		s->platform_ids[s->nplatform_ids++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->st, "cannot read the platform's provisions");
+	qsort(s->platform_ids, s->nplatform_ids, sizeof(int64_t), compare_id);
+	return STORE_OK;
+}
+
+/* Pass 1: rank every match, keep the best. */
+static int
+rank_matches(struct search *s, const char *match, int64_t low, int64_t high)
+{
+	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_RANK);
+	int rc;
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, match);
+	sqlite3_bind_int64(stmt, 2, low);
+	sqlite3_bind_int64(stmt, 3, high);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(stmt, 0);
+		double rank = sqlite3_column_double(stmt, 1);
+		int ok;
+
+		if (!good_enough(s, id, rank))
+			continue;
+		ok = passes(s, id);
+		if (ok == 1)
+			ok = keep(s, id, rank);
+		else if (ok == 0)
+			continue;
+		if (ok != STORE_OK) {
+			sqlite3_reset(stmt);
+			return ok;
+		}
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	if (rc == SQLITE_ERROR) {
+		/* An expression FTS5 could not parse: say so without the SQL. */
+		snprintf(s->st->errmsg, sizeof(s->st->errmsg), "%s", sqlite3_errmsg(s->st->db));
+		return STORE_BAD_QUERY;
+	}
+	return store_fail(s->st, "cannot search");
+}
+
+/* Pass 2: the snippets of the kept rows, which are sorted by id. */
+static int
+make_snippets(struct search *s, const char *match)
+{
+	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_SNIPPETS);
+	int64_t *ids = malloc(s->n * sizeof(*ids));
+	size_t i;
+	int rc;
+
+	if (stmt == NULL || ids == NULL) {
+		free(ids);
+		return stmt == NULL ? STORE_ERROR : no_memory(s->st);
+	}
+	for (i = 0; i < s->n; i++)
+		ids[i] = s->heap[i].id;
+	s->st->wanted = ids;
+	s->st->nwanted = s->n;
+	store_bind_text(stmt, 1, match);
+	sqlite3_bind_int64(stmt, 2, ids[0]);
+	sqlite3_bind_int64(stmt, 3, ids[s->n - 1]);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(stmt, 0);
+		const int64_t *at = bsearch(&id, ids, s->n, sizeof(id), compare_id);
+		const char *text = store_column_text(stmt, 1);
+
+		if (at == NULL || text == NULL)
+			continue;
+		free(s->heap[at - ids].snippet);
+		if ((s->heap[at - ids].snippet = strdup(text)) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_reset(stmt);
+	s->st->wanted = NULL;
+	s->st->nwanted = 0;
+	free(ids);
+	if (rc == SQLITE_NOMEM)
+		return no_memory(s->st);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(s->st, "cannot make the snippets");
+}
+
+/* Pass 3: each kept row, best first, to the callback. */
+static int
+hand_over(struct search *s, int (*cb)(const struct store_hit *, void *), void *ctx)
+{
+	struct store_provision p;
+	struct store_hit hit = { .provision = &p };
+	size_t i;
+
+	qsort(s->heap, s->n, sizeof(*s->heap), compare_best_first);
+	for (i = 0; i < s->n; i++) {
+		sqlite3_stmt *stmt = store_stmt(s->st, STMT_PROVISION_BY_ID);
+		int rc, stop;
+
+		if (stmt == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(stmt, 1, s->heap[i].id);
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_DONE) {
+			sqlite3_reset(stmt);
+			continue;
+		}
+		if (rc != SQLITE_ROW) {
+			sqlite3_reset(stmt);
+			return store_fail(s->st, "cannot read a search's hit");
+		}
+		store_row_provision(stmt, &p);
+		hit.snippet = s->heap[i].snippet != NULL ? s->heap[i].snippet : p.excerpt;
+		hit.rank = s->heap[i].rank;
+		stop = cb(&hit, ctx);
+		sqlite3_reset(stmt);
+		if (stop != 0)
+			return stop;
+	}
+	return STORE_OK;
+}
+
+static int
+search_run(struct search *s, const char *match, int (*cb)(const struct store_hit *, void *),
+	   void *ctx)
+{
+	int64_t low = INT64_MIN, high = INT64_MAX;
+	int rc;
+
+	if (s->f != NULL && s->f->platform_id != 0) {
+		if ((rc = read_platform_ids(s, s->f->platform_id)) != STORE_OK)
+			return rc;
+		if (s->nplatform_ids == 0)
+			return STORE_OK;
+		/* Only the span of the platform's rows is walked. */
+		low = s->platform_ids[0];
+		high = s->platform_ids[s->nplatform_ids - 1];
+	}
+	if ((rc = rank_matches(s, match, low, high)) != STORE_OK || s->n == 0)
+		return rc;
+	/* Sorted by id for the second pass; the heap is done with. */
+	qsort(s->heap, s->n, sizeof(*s->heap), compare_kept_id);
+	if ((rc = make_snippets(s, match)) != STORE_OK)
+		return rc;
+	return hand_over(s, cb, ctx);
+}
+
+int
+store_search(struct store *st, const char *match, const struct store_provision_filter *f,
+	     int limit, int (*cb)(const struct store_hit *, void *), void *ctx)
+{
+	struct search s = { .st = st, .f = f, .limit = limit };
+	int own_transaction = sqlite3_get_autocommit(st->db), rc;
+	size_t i;
+
+	if (own_transaction && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, "cannot begin a search");
+	rc = search_run(&s, match, cb, ctx);
+	if (own_transaction)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	for (i = 0; i < s.n; i++)
+		free(s.heap[i].snippet);
+	free(s.heap);
+	free(s.platform_ids);
+	return rc;
+}
+
+/* clause_wanted(rowid): whether the search's second pass wants the row. */
+static void
+clause_wanted(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct store *st = sqlite3_user_data(ctx);
+	int64_t id = sqlite3_value_int64(argv[0]);
+
+	(void)argc;
+	sqlite3_result_int(ctx, st->wanted != NULL
+				&& bsearch(&id, st->wanted, st->nwanted, sizeof(id),
+					   compare_id) != NULL);
+}
+
+int
+store_search_register(struct store *st)
+{
+	return sqlite3_create_function(st->db, "clause_wanted", 1, SQLITE_UTF8, st,
+				       clause_wanted, NULL, NULL);
+}
