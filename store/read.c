@@ -322,6 +322,28 @@ store_each_document(struct store *st, int64_t platform_id,
 /* Bind a filter's platform, kind and severity to parameters ?2, ?3 and ?5,
  * as the STMT_PROVISION_* statements take them. */
 int
+store_count_versions(struct store *st, int64_t document_id, int *count, char first[11])
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_VERSION_COUNT);
+	const char *date;
+	int rc;
+
+	*count = 0;
+	first[0] = '\0';
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, document_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int(stmt, 0);
+		date = store_column_text(stmt, 1);
+		snprintf(first, 11, "%.10s", date != NULL ? date : "");
+	}
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? STORE_OK : store_fail(st, "cannot count versions");
+}
+
+int
 store_each_version(struct store *st, int64_t document_id, int with_text,
 		   int (*cb)(const struct store_version *, void *), void *ctx)
 {

@@ -186,6 +186,8 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"    OR substr(pl.slug, 1, length(?1)) = lower(?1)"
 		"    OR lower(substr(pl.name, 1, length(?1))) = lower(?1)"
 		" ORDER BY rank, pl.name COLLATE NOCASE LIMIT 1",
+	[STMT_VERSION_COUNT] =
+		"SELECT count(*), min(retrieved_at) FROM version WHERE document_id = ?1",
 	[STMT_VERSION_LIST] =
 		"SELECT v.id, v.retrieved_at, v.source, v.sha256,"
 		" CASE WHEN ?2 THEN v.text END, length(CAST(v.text AS BLOB))"

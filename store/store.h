@@ -182,6 +182,10 @@ struct store_version {
 	const char *text;
 	size_t size;		/* Bytes of text. */
 };
+/* How many versions a document has, and the date of the first (first is
+ * "" when there is none), from the index alone. */
+int store_count_versions(struct store *st, int64_t document_id, int *count, char first[11]);
+
 /* A document's versions, oldest first; with_text 0 leaves text NULL (and
  * reads less). */
 int store_each_version(struct store *st, int64_t document_id, int with_text,

@@ -164,22 +164,6 @@ field(struct detail_build *d, const char *label, const char *text)
 	d->failed |= ui_lines_wrap(d->l, UI_NORMAL, 0, d->width, text, 0) != 0;
 }
 
-/* How often the document changed, and since when. */
-struct versions_seen {
-	int count;
-	char first[11];
-};
-
-static int
-count_version(const struct store_version *v, void *ctx)
-{
-	struct versions_seen *seen = ctx;
-
-	if (seen->count++ == 0)
-		snprintf(seen->first, sizeof(seen->first), "%.10s", v->retrieved_at);
-	return 0;
-}
-
 /* One change in the provision's own history: when, what, and the words. */
 static int
 detail_event(const struct store_provision_event *e, void *ctx)
@@ -210,7 +194,8 @@ static int
 detail_main(const struct store_provision *p, void *ctx)
 {
 	struct detail_build *d = ctx;
-	struct versions_seen seen = { 0, "" };
+	int versions = 0;
+	char since[11];
 	char line[512], date[11], first[11];
 
 	snprintf(date, sizeof(date), "%.10s", p->version_date != NULL ? p->version_date : "");
@@ -227,11 +212,11 @@ detail_main(const struct store_provision *p, void *ctx)
 		 first, p->status);
 	d->failed |= ui_lines_wrap(d->l, UI_DIM, 2, d->width, line, 0) != 0;
 	d->failed |= ui_lines_wrap(d->l, UI_DIM, 2, d->width, p->url, 0) != 0;
-	if (store_each_version(d->ui->st, p->document_id, 0, count_version, &seen) == STORE_OK
-	    && seen.count > 1) {
+	/* How often the document changed, and since when. */
+	if (store_count_versions(d->ui->st, p->document_id, &versions, since) == STORE_OK
+	    && versions > 1) {
 		snprintf(line, sizeof(line), "This document has changed %d time%s since %s "
-			 "(H: its history).", seen.count - 1, seen.count == 2 ? "" : "s",
-			 seen.first);
+			 "(H: its history).", versions - 1, versions == 2 ? "" : "s", since);
 		d->failed |= ui_lines_wrap(d->l, UI_DIM, 2, d->width, line, 0) != 0;
 	}
 	/* The provision's own history, where a fetch found its text moved. */
