@@ -6,7 +6,9 @@
  * lookup is most of the time of a search.  Provisions are short and of
  * like length, so clause ranks without it: the sum, over every place a
  * query term occurs, of the column's weight times the term's inverse
- * document frequency (rarer words weigh more), computed once per query.
+ * document frequency (rarer words weigh more), computed once per query
+ * (and left out when the query has a single phrase, whose every match it
+ * would scale alike).
  * Lower is better, as with bm25, so that ORDER BY rank puts the best first.
  */
 
@@ -48,7 +50,14 @@ rank_idf(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
 		return NULL;
 	}
 	data->nphrase = n;
-	*rc = api->xRowCount(fts, &rows);
+	/* One phrase weighs the same in every row: its frequency, a pass
+	 * over every match, would change no row's place. */
+	if (n == 1) {
+		data->idf[0] = 1.0;
+		n = 0;
+	} else {
+		*rc = api->xRowCount(fts, &rows);
+	}
 	for (i = 0; *rc == SQLITE_OK && i < n; i++) {
 		sqlite3_int64 hits = 0;
 		double idf;
