@@ -94,9 +94,13 @@ store_open(const char *path, char *err, size_t errsize)
 	    || sqlite3_exec(st->db,
 			    "PRAGMA synchronous = NORMAL;"
 			    "PRAGMA foreign_keys = ON;"
-			    /* Read the index through the page cache of the
-			     * kernel, not a copy in each process. */
-			    "PRAGMA mmap_size = 67108864;"
+			    /* No memory map: while a fetch or an import grows
+			     * the file, every read transaction of a long-lived
+			     * browser remapped it, and tearing down the page
+			     * tables made its redraws three times slower (the
+			     * worst key 80 ms against 17 ms read through the
+			     * page cache below). */
+			    "PRAGMA mmap_size = 0;"
 			    "PRAGMA cache_size = -16384;",
 			    NULL, NULL, &msg) != SQLITE_OK) {
 		store_seterr(err, errsize, "cannot set up '%s': %s", path,
