@@ -34,7 +34,7 @@ copy_latest(const struct store_version *v, void *ctx)
 struct provision {
 	int64_t id;
 	char *excerpt;
-	char *kind;
+	char *kind_name;
 };
 
 struct provisions {
@@ -64,10 +64,10 @@ copy_provision(const struct store_document_provision *p, void *ctx)
 	slot = &ps->v[ps->n];
 	slot->id = p->id;
 	slot->excerpt = strdup(p->excerpt != NULL ? p->excerpt : "");
-	slot->kind = strdup(p->kind_name != NULL ? p->kind_name : p->kind != NULL ? p->kind : "");
-	if (slot->excerpt == NULL || slot->kind == NULL) {
+	slot->kind_name = strdup(p->kind_name != NULL ? p->kind_name : p->kind != NULL ? p->kind : "");
+	if (slot->excerpt == NULL || slot->kind_name == NULL) {
 		free(slot->excerpt);
-		free(slot->kind);
+		free(slot->kind_name);
 		return 1;
 	}
 	ps->n++;
@@ -81,7 +81,7 @@ provisions_free(struct provisions *ps)
 
 	for (i = 0; i < ps->n; i++) {
 		free(ps->v[i].excerpt);
-		free(ps->v[i].kind);
+		free(ps->v[i].kind_name);
 	}
 	free(ps->v);
 }
@@ -97,7 +97,7 @@ append_kinds(char *buf, size_t size, const char *label, const struct provisions 
 	for (i = 0; i < ps->n && len < size; i++) {
 		if (outcomes[i] != which)
 			continue;
-		snprintf(buf + len, size - len, "%s%s", first ? label : ", ", ps->v[i].kind);
+		snprintf(buf + len, size - len, "%s%s", first ? label : ", ", ps->v[i].kind_name);
 		len = strlen(buf);
 		first = 0;
 	}
@@ -245,8 +245,8 @@ record(struct store *st, const struct update_in *in, struct update_result *r, ch
 			goto done;
 		append_kinds(r->summary, sizeof(r->summary), "; provisions reworded: ", &ps,
 			     outcomes, RELOCATE_CHANGED);
-		append_kinds(r->summary, sizeof(r->summary), "; provisions no longer found: ", &ps, outcomes,
-			     RELOCATE_REMOVED);
+		append_kinds(r->summary, sizeof(r->summary), "; provisions no longer found: ", &ps,
+			     outcomes, RELOCATE_REMOVED);
 		change.summary = r->summary;
 		if (store_add_change(st, &change, &r->change_id) != STORE_OK) {
 			snprintf(err, errsize, "%s", store_errmsg(st));

@@ -50,18 +50,20 @@ worse(const struct kept *a, const struct kept *b)
 }
 
 static void
+swap(struct kept *h, size_t i, size_t j)
+{
+	struct kept t = h[i];
+
+	h[i] = h[j];
+	h[j] = t;
+}
+
+static void
 sift_up(struct kept *h, size_t i)
 {
-	while (i > 0) {
-		size_t parent = (i - 1) / 2;
-		struct kept t;
-
-		if (!worse(&h[i], &h[parent]))
-			break;
-		t = h[i];
-		h[i] = h[parent];
-		h[parent] = t;
-		i = parent;
+	while (i > 0 && worse(&h[i], &h[(i - 1) / 2])) {
+		swap(h, i, (i - 1) / 2);
+		i = (i - 1) / 2;
 	}
 }
 
@@ -70,7 +72,6 @@ sift_down(struct kept *h, size_t n, size_t i)
 {
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, top = i;
-		struct kept t;
 
 		if (l < n && worse(&h[l], &h[top]))
 			top = l;
@@ -78,9 +79,7 @@ sift_down(struct kept *h, size_t n, size_t i)
 			top = r;
 		if (top == i)
 			break;
-		t = h[i];
-		h[i] = h[top];
-		h[top] = t;
+		swap(h, i, top);
 		i = top;
 	}
 }
