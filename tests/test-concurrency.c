@@ -67,8 +67,9 @@ now_ms(void)
 }
 
 /* Start clause with args after --db DB, as background work runs: at a
- * lower priority (nice 10), as cron and batch jobs are; its standard error
- * goes to errfile so that a failure can say why. */
+ * lower priority (nice 10), as cron and batch jobs are.  All it writes goes
+ * to errfile, so that a failure can say why: a fetch names a document that
+ * failed, and the reason, on its standard output. */
 static pid_t
 start_clause(const char *db, const char *errfile, const char *const *args)
 {
@@ -88,9 +89,9 @@ start_clause(const char *db, const char *errfile, const char *const *args)
 		argv[n++] = *args++;
 	argv[n] = NULL;
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, errfile,
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, errfile,
 					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
 	/* posix_spawnp takes char *const[] but does not change the strings. */
 	assert_int_equal(posix_spawnp(&pid, "nice", &fa, NULL, (char *const *)argv, environ), 0);
 	posix_spawn_file_actions_destroy(&fa);
