@@ -13,11 +13,12 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/uri.h>
 #include <libxml/xpath.h>
-#include <poppler.h>
 
 #include "declaration.h"
 #include "extract.h"
+#include "filter.h"
 #include "markdown.h"
+#include "paths.h"
 #include "sanitize.h"
 #include "selector.h"
 #include "strbuf.h"
@@ -777,103 +778,23 @@ out:
 }
 
 /*
- * PDF.
+ * PDF: read by clause-pdftext (src/pdftext.c) in a process of its own.
  */
-
-/* A page's lines joined into paragraphs: a line that ends a sentence and
- * stops well short of the page's longest line ends its paragraph, and so
- * does one shorter than half of it (a heading). */
-static void
-put_pdf_page(struct strbuf *out, const char *text)
-{
-	const char *line, *end;
-	size_t longest = 0, len, k;
-	int in_para = 0;
-
-	for (line = text; *line != '\0'; line = *end != '\0' ? end + 1 : end) {
-		end = line + strcspn(line, "\n");
-		len = g_utf8_strlen(line, end - line);
-		if (len > longest)
-			longest = len;
-	}
-	for (line = text; *line != '\0'; line = *end != '\0' ? end + 1 : end) {
-		end = line + strcspn(line, "\n");
-		for (k = (size_t)(end - line); k > 0 && isspace((unsigned char)line[k - 1]); k--)
-			;
-		while (k > 0 && isspace((unsigned char)*line)) {
-			line++;
-			k--;
-		}
-		if (k == 0) {
-			if (in_para)
-				strbuf_puts(out, "\n\n");
-			in_para = 0;
-			continue;
-		}
-		if (in_para)
-			strbuf_putc(out, ' ');
-		strbuf_add(out, line, k);
-		in_para = 1;
-		len = g_utf8_strlen(line, (gssize)k);
-		if ((strchr(".:;!?", line[k - 1]) != NULL && len * 4 < longest * 3)
-		    || len * 2 < longest) {
-			strbuf_puts(out, "\n\n");
-			in_para = 0;
-		}
-	}
-	if (in_para)
-		strbuf_puts(out, "\n\n");
-}
 
 static int
 extract_pdf(const struct extract_input *in, char **text, char *err, size_t errlen)
 {
-	GBytes *bytes = g_bytes_new(in->data, in->len);
-	GError *gerr = NULL;
-	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &gerr);
-	struct strbuf out;
-	int i, n;
+	const struct filter_bounds bounds = { 4 * EXTRACT_MAX_INPUT, EXTRACT_PDF_SECONDS * 1000 };
+	char *helper = paths_helper("clause-pdftext", err, errlen);
+	const char *argv[] = { helper, NULL };
+	size_t len;
+	int rc;
 
-	if (doc == NULL) {
-		snprintf(err, errlen, "not a readable PDF: %s",
-			 gerr != NULL ? gerr->message : "unknown error");
-		g_clear_error(&gerr);
-		g_bytes_unref(bytes);
+	if (helper == NULL)
 		return -1;
-	}
-	strbuf_init(&out, 4 * EXTRACT_MAX_INPUT);
-	n = poppler_document_get_n_pages(doc);
-	for (i = 0; i < n; i++) {
-		PopplerPage *page = poppler_document_get_page(doc, i);
-		char *t;
-
-		if (page == NULL)
-			continue;
-		t = poppler_page_get_text(page);
-		if (t != NULL)
-			put_pdf_page(&out, t);
-		g_free(t);
-		g_object_unref(page);
-	}
-	g_object_unref(doc);
-	g_bytes_unref(bytes);
-	while (out.len > 0 && out.s[out.len - 1] == '\n')
-		strbuf_truncate(&out, out.len - 1);
-	if (strbuf_failed(&out)) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (out.len == 0) {
-		strbuf_free(&out);
-		snprintf(err, errlen, "the PDF has no text");
-		return -1;
-	}
-	*text = strbuf_detach(&out, NULL);
-	if (*text == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
+	rc = filter_run(argv, in->data, in->len, &bounds, text, &len, err, errlen);
+	free(helper);
+	return rc;
 }
 
 /*

@@ -17,8 +17,9 @@
  * ![alt](src), tables as "| a | b |" rows under a "| --- |" line, and
  * Markdown's special characters in the text escaped with '\'.
  *
- * PDF goes through poppler's GLib API: each page's text, its lines joined
- * into paragraphs.
+ * PDF goes to the helper clause-pdftext (src/pdftext.c), which reads it
+ * through poppler's GLib API in a process of its own: each page's text,
+ * its lines joined into paragraphs.  It is given EXTRACT_PDF_SECONDS.
  *
  * Bounds: an input of up to EXTRACT_MAX_INPUT bytes; time linear in the
  * input (element nesting past EXTRACT_MAX_DEPTH is read as plain text).
@@ -36,6 +37,9 @@ struct declaration_document;
 /* The largest body extracted, in bytes. */
 #define EXTRACT_MAX_INPUT (10 * 1024 * 1024)
 
+/* Wall time for reading one PDF, in seconds. */
+#define EXTRACT_PDF_SECONDS 60
+
 /* Elements nested deeper than this are read as their text alone. */
 #define EXTRACT_MAX_DEPTH 200
 
@@ -47,7 +51,7 @@ struct extract_input {
 };
 
 /* The text of one page under its rules: HTML (by content type or
- * sniffing) through libxml2, or PDF through poppler-glib.  Not yet
+ * sniffing) through libxml2, or PDF through clause-pdftext.  Not yet
  * normalised.  Returns 0 with *text malloc'd, or -1 with a one-line reason
  * in err: a select that matches nothing is an error ("select 'main'
  * matched nothing"), and so is a page with no text. */

@@ -1,12 +1,17 @@
 /*
- * paths: the database's location, after DESIGN.md's conventions.
+ * paths: the database's location, after DESIGN.md's conventions, and the
+ * helper programs'.
  */
 
+#include "config.h"
+
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "paths.h"
 
@@ -79,6 +84,41 @@ paths_database(const char *explicit_path, char *err, size_t errsize)
 	}
 	path = paths_join(dir, "/clause.db");
 	free(dir);
+	if (path == NULL)
+		snprintf(err, errsize, "out of memory");
+	return path;
+}
+
+static char *
+join(const char *dir, size_t dirlen, const char *name)
+{
+	size_t len = dirlen + 1 + strlen(name) + 1;
+	char *path = malloc(len);
+
+	if (path != NULL)
+		snprintf(path, len, "%.*s/%s", (int)dirlen, dir, name);
+	return path;
+}
+
+char *
+paths_helper(const char *name, char *err, size_t errsize)
+{
+	const char *dir = getenv("CLAUSE_LIBEXECDIR");
+	char self[PATH_MAX], *path;
+	ssize_t n;
+
+	if (dir != NULL && dir[0] != '\0')
+		path = join(dir, strlen(dir), name);
+	else if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0
+		 && memchr(self, '/', (size_t)n) != NULL) {
+		self[n] = '\0';
+		path = join(self, (size_t)(strrchr(self, '/') - self), name);
+		if (path != NULL && access(path, X_OK) != 0) {
+			free(path);
+			path = join(PKGLIBEXECDIR, strlen(PKGLIBEXECDIR), name);
+		}
+	} else
+		path = join(PKGLIBEXECDIR, strlen(PKGLIBEXECDIR), name);
 	if (path == NULL)
 		snprintf(err, errsize, "out of memory");
 	return path;
