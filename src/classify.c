@@ -291,20 +291,16 @@ out:
 int
 classify_all_documents(struct store *st, char *err, size_t errsize)
 {
-	struct classifier *c;
-	int64_t *ids;
+	struct classifier *c = NULL;
+	int64_t *ids, generation;
 	size_t n, i;
 	int rc = 0;
 
-	if (store_classify_pending(st, assets_digest(), &ids, &n) != STORE_OK) {
+	if (store_classify_pending(st, assets_digest(), &ids, &n, &generation) != STORE_OK) {
 		snprintf(err, errsize, "%s", store_errmsg(st));
 		return -1;
 	}
-	if (n == 0) {
-		free(ids);
-		return 0;
-	}
-	if ((c = classifier_open(err, errsize)) == NULL) {
+	if (n > 0 && (c = classifier_open(err, errsize)) == NULL) {
 		free(ids);
 		return -1;
 	}
@@ -328,5 +324,10 @@ classify_all_documents(struct store *st, char *err, size_t errsize)
 	}
 	classifier_close(c);
 	free(ids);
+	/* So that the next start knows at once.  Only a saving, and so not an
+	 * error when it fails (a busy database): the next start asks each
+	 * document again. */
+	if (rc == 0 && generation >= 0)
+		(void)store_classify_all_done(st, assets_digest(), generation);
 	return rc;
 }

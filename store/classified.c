@@ -8,6 +8,11 @@
  * the rules (and the dataset) it ran with, so that new rules or a new
  * dataset classify again and nothing else does.
  *
+ * "classified-all" in meta says that every document was classified under a
+ * stamp when the count of versions ever added was some number: while
+ * neither has changed, a start has nothing to classify and knows it from
+ * two lookups, not a question to every document.
+ *
  * These statements run a few times per document classified, not per row
  * shown, so they are prepared for each call rather than kept with the
  * connection's statements.
@@ -20,6 +25,12 @@
 #include "store-internal.h"
 
 #define META_CLASSIFIED "classified:"
+
+/* The count of versions ever added (schema version 7's trigger), and the
+ * "<generation> <stamp>" under which every document was last found
+ * classified. */
+#define META_GENERATION "version-generation"
+#define META_ALL_CLASSIFIED "classified-all"
 
 /* The documents that have a version whose newest is not the one last
  * classified under ?1.  The newest version's id comes from the index by
@@ -82,15 +93,58 @@ prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
 	return STORE_OK;
 }
 
-int
-store_classify_pending(struct store *st, const char *stamp, int64_t **ids, size_t *n)
+/* meta's value for key into buf (empty when there is none).  0, or -1. */
+static int
+meta_get(struct store *st, const char *key, char *buf, size_t size)
 {
+	sqlite3_stmt *stmt = store_stmt(st, STMT_META_GET);
+	int rc;
+
+	buf[0] = '\0';
+	if (stmt == NULL)
+		return -1;
+	store_bind_text(stmt, 1, key);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		snprintf(buf, size, "%s", store_column_text(stmt, 0));
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(st, "cannot read the classification's state");
+		return -1;
+	}
+	return 0;
+}
+
+/* "<generation> <stamp>", as META_ALL_CLASSIFIED holds it. */
+static void
+all_classified_value(int64_t generation, const char *stamp, char *buf, size_t size)
+{
+	snprintf(buf, size, "%lld %s", (long long)generation, stamp);
+}
+
+int
+store_classify_pending(struct store *st, const char *stamp, int64_t **ids, size_t *n,
+		       int64_t *generation)
+{
+	char value[160], done[160];
 	sqlite3_stmt *stmt;
 	size_t alloc = 0;
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
+	*generation = 0;
+	/* The generation first: a version added while the documents are read
+	 * then makes the value written after them stale, never wrong. */
+	if (meta_get(st, META_GENERATION, value, sizeof(value)) != 0
+	    || meta_get(st, META_ALL_CLASSIFIED, done, sizeof(done)) != 0)
+		return STORE_ERROR;
+	*generation = strtoll(value, NULL, 10);
+	all_classified_value(*generation, stamp, value, sizeof(value));
+	if (strcmp(value, done) == 0) {
+		*generation = -1;	/* Nothing to record either. */
+		return STORE_OK;
+	}
 	if ((rc = prepare(st, pending_sql, &stmt)) != STORE_OK)
 		return rc;
 	store_bind_text(stmt, 1, stamp);
@@ -120,6 +174,20 @@ store_classify_pending(struct store *st, const char *stamp, int64_t **ids, size_
 	}
 	sqlite3_finalize(stmt);
 	return STORE_OK;
+}
+
+int
+store_classify_all_done(struct store *st, const char *stamp, int64_t generation)
+{
+	sqlite3_stmt *stmt = store_stmt(st, STMT_META_SET);
+	char value[160];
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	all_classified_value(generation, stamp, value, sizeof(value));
+	store_bind_text(stmt, 1, META_ALL_CLASSIFIED);
+	store_bind_text(stmt, 2, value);
+	return store_step_done(st, stmt, "cannot record the classification");
 }
 
 int

@@ -170,7 +170,9 @@ static const char *const statement_sql[STMT_COUNT] = {
 		" ORDER BY pl.name COLLATE NOCASE",
 	[STMT_PLATFORM_GET] =
 		"SELECT " PLATFORM_ONE_COLUMNS " FROM platform pl WHERE pl.id = ?1",
-	[STMT_PROVISION_COUNT] = "SELECT count(*) FROM provision",
+	/* Kept by triggers (schema version 7). */
+	[STMT_PROVISION_COUNT] =
+		"SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'provision-count'",
 	[STMT_PLATFORM_LIST] =
 		"SELECT " PLATFORM_COLUMNS PLATFORM_FROM " ORDER BY pl.name COLLATE NOCASE",
 	/* Exact slug, then exact name, then a prefix of either: ranked so that

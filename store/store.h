@@ -27,7 +27,7 @@ enum store_status {
 };
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /*
  * Open and set up.
@@ -432,8 +432,18 @@ int store_each_provision_event(struct store *st, int64_t provision_id,
  */
 
 /* The documents whose newest version was not classified under stamp, in
- * id order: *ids is malloc'd (free it), *n how many. */
-int store_classify_pending(struct store *st, const char *stamp, int64_t **ids, size_t *n);
+ * id order: *ids is malloc'd (free it), *n how many.  *generation receives
+ * the count of versions ever added, read first: pass it to
+ * store_classify_all_done once every document listed is classified.  When
+ * that was done under stamp and no version was added since, the answer is
+ * no document, from two lookups, and *generation is -1: nothing to
+ * record. */
+int store_classify_pending(struct store *st, const char *stamp, int64_t **ids, size_t *n,
+			   int64_t *generation);
+
+/* Remember that every document with a version up to generation (from
+ * store_classify_pending) was classified under stamp. */
+int store_classify_all_done(struct store *st, const char *stamp, int64_t generation);
 
 struct store_classify_source {
 	int64_t document_id;

@@ -329,6 +329,7 @@ test_store_classification(void **state)
 	struct row *before, *after, *again;
 	size_t nbefore, nafter, nagain, i, j, curated = 0, classified = 0;
 	int64_t version;
+	int total;
 
 	(void)state;
 	assert_non_null(ds);
@@ -377,6 +378,10 @@ test_store_classification(void **state)
 	}
 	assert_true(classified > 100);
 
+	/* The total the browser shows, kept by triggers, counts them all. */
+	assert_int_equal(store_count_provisions(st, &total), STORE_OK);
+	assert_int_equal((size_t)total, nafter);
+
 	/* Again: nothing to do, nothing changes. */
 	if (classify_all_documents(st, err, sizeof(err)) != 0)
 		fail_msg("classify: %s", err);
@@ -421,6 +426,79 @@ test_store_classification(void **state)
 
 	free_rows(before, nbefore);
 	free_rows(after, nafter);
+	store_close(st);
+	dataset_free(ds);
+	free(db);
+	test_rmdir(dir);
+}
+
+/* Which documents a start classifies: none when every one was classified
+ * under the stamp and no version came since; the one with a new version;
+ * every one under a new stamp; and a version added while a start worked
+ * is not lost to the record it makes afterwards. */
+static void
+test_pending_documents(void **state)
+{
+	char err[512], *dir = test_tmpdir(), *db = test_path(dir, "t.db");
+	struct dataset *ds = dataset_parse(assets_table(), err, sizeof(err));
+	struct store *st;
+	int64_t *ids, generation, version, document;
+	size_t n, all;
+
+	(void)state;
+	assert_non_null(ds);
+	st = store_open(db, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(store_load_dataset(st, ds, "test"), STORE_OK);
+	assert_int_equal(store_classify_pending(st, "other rules", &ids, &all, &generation),
+			 STORE_OK);
+	assert_true(all > 20);
+	assert_true(generation > 0);	/* The dataset's versions. */
+	document = ids[all - 1];
+	free(ids);
+	if (classify_all_documents(st, err, sizeof(err)) != 0)
+		fail_msg("classify: %s", err);
+	assert_int_equal(store_classify_pending(st, assets_digest(), &ids, &n, &generation),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(generation, -1);
+	free(ids);
+
+	/* A new version: that document alone. */
+	assert_int_equal(store_add_version(st, document, "2099-01-01T00:00:00Z", "fetched",
+					   "f00d", "A text.\n\nWe may end your account.\n",
+					   &version, NULL), STORE_OK);
+	assert_int_equal(store_classify_pending(st, assets_digest(), &ids, &n, &generation),
+			 STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], document);
+	assert_true(generation > 0);
+	free(ids);
+
+	/* Another version arrives after the list was read: the record made
+	 * with the generation read before it does not hide it. */
+	assert_int_equal(store_add_version(st, document, "2099-01-02T00:00:00Z", "fetched",
+					   "beef", "A text.\n\nWe may end your account at once.\n",
+					   &version, NULL), STORE_OK);
+	assert_int_equal(store_classify_all_done(st, assets_digest(), generation), STORE_OK);
+	assert_int_equal(store_classify_pending(st, assets_digest(), &ids, &n, &generation),
+			 STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], document);
+	free(ids);
+	if (classify_all_documents(st, err, sizeof(err)) != 0)
+		fail_msg("classify: %s", err);
+	assert_int_equal(store_classify_pending(st, assets_digest(), &ids, &n, &generation),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+	free(ids);
+
+	/* New rules: every document again. */
+	assert_int_equal(store_classify_pending(st, "newer rules", &ids, &n, &generation),
+			 STORE_OK);
+	assert_int_equal(n, all);
+	free(ids);
+
 	store_close(st);
 	dataset_free(ds);
 	free(db);
@@ -539,6 +617,7 @@ main(void)
 		cmocka_unit_test(test_embedded_rules_cover_the_taxonomy),
 		cmocka_unit_test(test_kinds_on_corpus_passages),
 		cmocka_unit_test(test_store_classification),
+		cmocka_unit_test(test_pending_documents),
 		cmocka_unit_test(test_curated_kind_is_never_classified),
 		cmocka_unit_test(test_classify_stdin),
 	};

@@ -190,6 +190,7 @@ migrate_from(struct fixture *f, int from)
 	char name[32], *path, err[256];
 	struct store *st;
 	sqlite3 *db;
+	int total;
 
 	snprintf(name, sizeof(name), "v%d.db", from);
 	path = test_path(f->dir, name);
@@ -215,6 +216,8 @@ migrate_from(struct fixture *f, int from)
 	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
 	assert_int_equal(search_count(st, "\"arbitration\""), 1);
 	assert_int_equal(search_count(st, "\"old\""), 1);	/* The platform column. */
+	assert_int_equal(store_count_provisions(st, &total), STORE_OK);
+	assert_int_equal(total, 1);
 	store_close(st);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM provision WHERE id = 7"), 1);
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM version"), 1);
@@ -587,6 +590,7 @@ test_platform_counts(void **state)
 	struct store_provision_in in = { 0 };
 	struct store_platform row;
 	int total = -1;
+	sqlite3 *db;
 
 	add_platform(f, "acme", "Acme");
 	add_provision(f, "a", "training", "one");
@@ -610,6 +614,18 @@ test_platform_counts(void **state)
 	assert_int_equal(store_each_platform(f->st, keep_platform_row, &row), STORE_OK);
 	assert_int_equal(row.provisions, 2);
 	assert_int_equal(row.high, 1);
+	/* The total is kept by triggers: deleted rows leave it, whoever deletes
+	 * them, and so do rows a document takes with it. */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM provision WHERE key = 'b'", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_int_equal(store_count_provisions(f->st, &total), STORE_OK);
+	assert_int_equal(total, 1);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM document", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_count_provisions(f->st, &total), STORE_OK);
+	assert_int_equal(total, 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM provision"), 0);
 }
 
 static int
