@@ -24,12 +24,41 @@ struct rank_idf {
 	double idf[];
 };
 
+/* Matches counted exactly; past them a phrase's count is estimated. */
+#define COUNT_EXACTLY 1000
+
+/* A phrase's count of matching rows, as it is walked in rowid order. */
+struct phrase_count {
+	sqlite3_int64 hits;
+	sqlite3_int64 last_rowid;	/* Of the last match counted. */
+};
+
 static int
 count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 {
-	(void)api;
-	(void)fts;
-	(*(sqlite3_int64 *)ctx)++;
+	struct phrase_count *c = ctx;
+
+	c->hits++;
+	c->last_rowid = api->xRowid(fts);
+	return c->hits < COUNT_EXACTLY ? SQLITE_OK : SQLITE_DONE;
+}
+
+/* How many of rows (rowids up to max_rowid) match the phrase: exact up to
+ * COUNT_EXACTLY, then estimated from how far the first COUNT_EXACTLY went
+ * into the rowids.  A common word's count would take a walk over a third
+ * of the index, for a weight that only its logarithm sets. */
+static int
+count_phrase(const Fts5ExtensionApi *api, Fts5Context *fts, int phrase, sqlite3_int64 max_rowid,
+	     double *hits)
+{
+	struct phrase_count c = { 0, 0 };
+	int rc = api->xQueryPhrase(fts, phrase, &c, count_row);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	*hits = (double)c.hits;
+	if (c.hits >= COUNT_EXACTLY && c.last_rowid > 0 && max_rowid > c.last_rowid)
+		*hits = (double)c.hits * (double)max_rowid / (double)c.last_rowid;
 	return SQLITE_OK;
 }
 
@@ -59,11 +88,13 @@ rank_idf(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
 		*rc = api->xRowCount(fts, &rows);
 	}
 	for (i = 0; *rc == SQLITE_OK && i < n; i++) {
-		sqlite3_int64 hits = 0;
-		double idf;
+		double hits = 0.0, idf;
 
-		*rc = api->xQueryPhrase(fts, i, &hits, count_row);
-		idf = log(0.5 + ((double)rows - (double)hits + 0.5) / ((double)hits + 0.5));
+		/* Rowids are dense, near enough, up to the count of rows. */
+		*rc = count_phrase(api, fts, i, rows, &hits);
+		if (hits > (double)rows)
+			hits = (double)rows;
+		idf = log(0.5 + ((double)rows - hits + 0.5) / (hits + 0.5));
 		data->idf[i] = idf > 1e-6 ? idf : 1e-6;
 	}
 	if (*rc == SQLITE_OK)
@@ -79,22 +110,24 @@ clause_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 {
 	struct rank_idf *data;
 	double score = 0.0;
-	int rc = SQLITE_OK, ninst, i;
+	int rc = SQLITE_OK, phrase;
 
 	if ((data = rank_idf(api, fts, &rc)) == NULL) {
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
-	rc = api->xInstCount(fts, &ninst);
-	for (i = 0; rc == SQLITE_OK && i < ninst; i++) {
-		int phrase, column, offset;
-		double weight;
+	/* Phrase by phrase (xPhraseFirst), not xInst, which would first sort
+	 * every phrase's places in the row together. */
+	for (phrase = 0; rc == SQLITE_OK && phrase < data->nphrase; phrase++) {
+		Fts5PhraseIter iter;
+		int column, offset;
 
-		rc = api->xInst(fts, i, &phrase, &column, &offset);
-		if (rc != SQLITE_OK || phrase < 0 || phrase >= data->nphrase)
-			break;
-		weight = column < nval ? sqlite3_value_double(val[column]) : 1.0;
-		score += weight * data->idf[phrase];
+		rc = api->xPhraseFirst(fts, phrase, &iter, &column, &offset);
+		for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &iter, &column, &offset)) {
+			double weight = column < nval ? sqlite3_value_double(val[column]) : 1.0;
+
+			score += weight * data->idf[phrase];
+		}
 	}
 	if (rc != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, rc);

@@ -359,6 +359,47 @@ test_search_keeps_the_best_of_many(void **state)
 }
 
 /* Filters are bound values, whatever the slug or kind holds. */
+/* A rare word weighs more than a common one, even where the common one
+ * is said five times: the common word's count of rows, estimated from
+ * its first thousand matches, must be near the truth (3,000), not the
+ * thousand counted. */
+static void
+test_search_weighs_rare_words(void **state)
+{
+	struct fixture *f = *state;
+	struct hits *h = calloc(1, sizeof(*h));
+	int64_t rare_ids[300];
+	char key[16], excerpt[256];
+	int i, j, rare = 0;
+
+	assert_non_null(h);
+	add_platform(f, "many", "Many");
+	assert_int_equal(store_begin(f->st), STORE_OK);
+	for (i = 0; i < 3000; i++) {
+		int64_t id;
+
+		snprintf(excerpt, sizeof(excerpt), "Clause %d. We use data.%s%s", i,
+			 i % 2 == 0 ? " More data, data, data and data again." : "",
+			 i % 10 == 5 ? " A licence." : "");
+		snprintf(key, sizeof(key), "m%d", i);
+		id = add_provision(f, key, "training", excerpt);
+		if (i % 10 == 5)
+			rare_ids[rare++] = id;
+	}
+	assert_int_equal(store_commit(f->st), STORE_OK);
+	assert_int_equal(store_search(f->st, "\"data\" OR \"licence\"", NULL, rare, keep_hit, h),
+			 STORE_OK);
+	assert_int_equal(h->n, rare);
+	for (i = 0; i < h->n; i++) {
+		for (j = 0; j < rare && rare_ids[j] != h->id[i]; j++)
+			;
+		if (j == rare)
+			fail_msg("hit %d (provision %lld) lacks the rare word", i,
+				 (long long)h->id[i]);
+	}
+	free(h);
+}
+
 static void
 test_search_filter_with_hostile_slug(void **state)
 {
@@ -690,6 +731,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migration_from_each_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_ranks_best_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_keeps_the_best_of_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_weighs_rare_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filter_with_hostile_slug, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_newer_database_is_refused, setup, teardown),
