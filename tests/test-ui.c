@@ -310,6 +310,53 @@ test_search_finds_a_provision(void **state)
 	quit(s);
 }
 
+/* A search with many matches reads two screens of them, and more as the
+ * user scrolls: G reaches the very last match, n steps past the first
+ * screens, and the count is whole once everything is read. */
+static void
+test_search_reads_more_as_you_scroll(void **state)
+{
+	struct screen *s = start(24, 80, NULL, NULL);
+	const char *row;
+	long total;
+
+	(void)state;
+	press(s, "/");
+	press(s, "data");
+	/* 24 rows show 7 hits of 3 rows: 14 read. */
+	screen_assert_shows(s, "the best 14 provisions, more as you scroll", WAIT_MS);
+	press(s, "\x1b");
+	press(s, "G");
+	row = screen_row(s, 1);
+	assert_non_null(row);
+	if (strstr(row, "more as you scroll") != NULL)
+		fail_msg("G left matches unread: %s", row);
+	total = strtol(row, NULL, 10);
+	if (total <= 14)
+		fail_msg("G read no more matches: %s", row);
+	/* The last match is selected, at the bottom of the list. */
+	press(s, "\r");
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "match %ld of %ld ", total, total);
+		screen_assert_shows(s, want, WAIT_MS);
+	}
+	quit(s);
+
+	/* n past the hits read reads more. */
+	s = start(24, 80, NULL, NULL);
+	press(s, "/");
+	press(s, "data");
+	press(s, "\r");
+	screen_assert_shows(s, "match 1 of 14+", WAIT_MS);
+	for (int i = 0; i < 14; i++)
+		screen_send(s, "n");
+	screen_settle(s, quiet_ms(), WAIT_MS);
+	screen_assert_shows(s, "match 15 of", WAIT_MS);
+	quit(s);
+}
+
 static void
 test_compare_shows_three_columns(void **state)
 {
@@ -593,6 +640,7 @@ main(void)
 		cmocka_unit_test(test_start_screen_lists_platforms),
 		cmocka_unit_test(test_navigation_selects),
 		cmocka_unit_test(test_search_finds_a_provision),
+		cmocka_unit_test(test_search_reads_more_as_you_scroll),
 		cmocka_unit_test(test_compare_shows_three_columns),
 		cmocka_unit_test(test_matrix_opens_compare),
 		cmocka_unit_test(test_watch_marks_platform),

@@ -15,9 +15,28 @@
 #include "store.h"
 #include "ui-internal.h"
 
-/* Hits kept at most (the best), and rows each takes. */
-#define SEARCH_LIMIT 100
+/* Rows each hit takes, and hits read at most (the best).  A keystroke
+ * reads two screens of hits, not all it may show: most of a search's time
+ * goes to the snippets and rows of the hits read, and the user scrolls
+ * through few of them; scrolling reads more. */
 #define HIT_ROWS 3
+#define SEARCH_MAX 1000
+
+/* Hits the screen shows at once. */
+static size_t
+hits_shown(const struct ui *ui)
+{
+	int shown = (ui->rows - 3) / HIT_ROWS;
+
+	return shown > 1 ? (size_t)shown : 1;
+}
+
+/* Hits a new query reads: two screens, at least ten. */
+static size_t
+first_limit(const struct ui *ui)
+{
+	return 2 * hits_shown(ui) > 10 ? 2 * hits_shown(ui) : 10;
+}
 
 static void
 free_hits(struct ui_search *s)
@@ -110,6 +129,9 @@ run_query(struct ui *ui)
 
 	free_hits(s);
 	s->error[0] = '\0';
+	s->more = 0;
+	if (s->limit == 0)
+		s->limit = first_limit(ui);
 	if (s->len == 0)
 		return;
 	if (query_parse(typed_prefix(s->query, typing, sizeof(typing)), &q, s->error,
@@ -128,7 +150,8 @@ run_query(struct ui *ui)
 		snprintf(s->error, sizeof(s->error), "type words to search for");
 		goto out;
 	}
-	rc = store_search(ui->st, q.match, &f, SEARCH_LIMIT, keep_hit, s);
+	rc = store_search(ui->st, q.match, &f, (int)s->limit, keep_hit, s);
+	s->more = rc == STORE_OK && s->nhits == s->limit && s->limit < SEARCH_MAX;
 	if (rc == STORE_BAD_QUERY)
 		snprintf(s->error, sizeof(s->error), "cannot search for that");
 	else if (rc != STORE_OK)
@@ -136,6 +159,48 @@ run_query(struct ui *ui)
 			 rc == 1 ? "out of memory" : store_errmsg(ui->st));
 out:
 	query_free(&q);
+}
+
+/* The query changed: read its first hits. */
+static void
+new_query(struct ui *ui)
+{
+	ui->search.limit = first_limit(ui);
+	run_query(ui);
+}
+
+/* Read hits up to index want (two screens past it), when there may be
+ * more than were read, keeping the selection and the scroll. */
+static void
+load_more(struct ui *ui, size_t want)
+{
+	struct ui_search *s = &ui->search;
+	size_t sel = s->sel, top = s->top, limit;
+
+	if (!s->more || want < s->nhits)
+		return;
+	limit = want + 2 * hits_shown(ui);
+	if (limit < 2 * s->limit)
+		limit = 2 * s->limit;
+	s->limit = limit < SEARCH_MAX ? limit : SEARCH_MAX;
+	run_query(ui);
+	s->sel = sel < s->nhits ? sel : (s->nhits > 0 ? s->nhits - 1 : 0);
+	s->top = top <= s->sel ? top : s->sel;
+}
+
+/* Move the selection by key, reading more hits first when it heads past
+ * those read.  ui_move's answer. */
+static int
+move_in_hits(struct ui *ui, int key)
+{
+	struct ui_search *s = &ui->search;
+	size_t shown = hits_shown(ui);
+
+	if (key == 'G' || key == UI_KEY_FN(KEY_END))
+		load_more(ui, SEARCH_MAX);
+	else
+		load_more(ui, s->sel + shown + 1);
+	return ui_move(&s->sel, s->nhits, key, (int)shown);
 }
 
 void
@@ -152,6 +217,8 @@ search_draw(struct ui *ui)
 	int height = ui->rows - 3, shown = height / HIT_ROWS, r;
 	char line[512];
 
+	/* A taller terminal may show more than was read. */
+	load_more(ui, s->top + hits_shown(ui));
 	snprintf(line, sizeof(line), "/%s", s->query);
 	ui_put(ui, 0, 0, ui->cols, s->editing ? UI_TITLE_FOCUS : UI_TITLE, line, 1);
 	if (s->editing) {
@@ -164,9 +231,12 @@ search_draw(struct ui *ui)
 		snprintf(line, sizeof(line),
 			 " words, \"a phrase\", prefix*, OR, NOT, platform:NAME, kind:KIND, "
 			 "severity:high");
+	else if (s->more)
+		snprintf(line, sizeof(line), " the best %zu provisions, more as you scroll",
+			 s->nhits);
 	else
 		snprintf(line, sizeof(line), " %zu provision%s%s", s->nhits, s->nhits == 1 ? "" : "s",
-			 s->nhits == SEARCH_LIMIT ? " (the best shown)" : "");
+			 s->nhits == SEARCH_MAX ? " (the best shown)" : "");
 	ui_put(ui, 1, 0, ui->cols, s->error[0] != '\0' ? UI_ERROR : UI_DIM, line, 1);
 
 	ui_scroll_to(&s->top, s->sel, shown);
@@ -201,6 +271,8 @@ ui_search_step(struct ui *ui, int step)
 		ui_message(ui, 1, s->len == 0 ? "no search yet: / searches" : "no provision matches");
 		return;
 	}
+	if (step > 0)
+		load_more(ui, s->sel + 1);
 	if (step > 0 && s->sel + 1 >= s->nhits) {
 		ui_message(ui, 0, "last match: no more after it");
 		return;
@@ -214,8 +286,8 @@ ui_search_step(struct ui *ui, int step)
 	curs_set(0);
 	ui_open_provision(ui, s->hits[s->sel].id);
 	ui->back = UI_VIEW_SEARCH;
-	ui_message(ui, 0, "match %zu of %zu for \"%s\" · n next, N previous, Esc results",
-		   s->sel + 1, s->nhits, s->query);
+	ui_message(ui, 0, "match %zu of %zu%s for \"%s\" · n next, N previous, Esc results",
+		   s->sel + 1, s->nhits, s->more ? "+" : "", s->query);
 }
 
 static int
@@ -244,19 +316,19 @@ edit_key(struct ui *ui, int key)
 				s->len--;
 			while (s->len > 0 && ((unsigned char)s->query[s->len] & 0xc0) == 0x80);
 			s->query[s->len] = '\0';
-			run_query(ui);
+			new_query(ui);
 		}
 		return 1;
 	case UI_KEY_CTRL('u'):
 		s->len = 0;
 		s->query[0] = '\0';
-		run_query(ui);
+		new_query(ui);
 		return 1;
 	case UI_KEY_FN(KEY_DOWN):
 	case UI_KEY_FN(KEY_UP):
 	case UI_KEY_FN(KEY_NPAGE):
 	case UI_KEY_FN(KEY_PPAGE):
-		ui_move(&s->sel, s->nhits, key, (ui->rows - 3) / HIT_ROWS);
+		move_in_hits(ui, key);
 		return 1;
 	}
 	if (key >= 0x20 && key < 0x110000 && key != 0x7f) {
@@ -290,7 +362,7 @@ edit_key(struct ui *ui, int key)
 		memcpy(s->query + s->len, utf8, n);
 		s->len += n;
 		s->query[s->len] = '\0';
-		run_query(ui);
+		new_query(ui);
 		return 1;
 	}
 	return 1;	/* Other keys are ignored while typing. */
@@ -320,7 +392,7 @@ search_key(struct ui *ui, int key)
 		ui_search_step(ui, -1);
 		return 1;
 	}
-	rc = ui_move(&s->sel, s->nhits, key, (ui->rows - 3) / HIT_ROWS);
+	rc = move_in_hits(ui, key);
 	if (rc == 2)
 		ui_message(ui, 0, "no more matches that way");
 	return rc != 0;

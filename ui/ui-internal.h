@@ -143,6 +143,8 @@ struct ui_search {
 	int editing;		/* The prompt has the keyboard. */
 	struct ui_hit *hits;
 	size_t nhits;
+	size_t limit;		/* Hits asked for: a few pages, more as the user scrolls. */
+	int more;		/* There may be hits past the last one read. */
 	size_t sel, top;
 	char error[256];	/* Why the query is malformed, or "". */
 };
