@@ -79,6 +79,8 @@ struct store {
 	char errmsg[512];		/* Reason of the last failure. */
 	const int64_t *wanted;		/* search.c: the rows clause_wanted() */
 	size_t nwanted;			/* lets by, sorted; NULL between searches. */
+	Fts5Tokenizer *stemmer;		/* stem.c: the index's tokenizer, or NULL */
+	fts5_tokenizer stemmer_api;	/* until first used. */
 };
 
 /* The statement id, prepared and reset with its bindings cleared, or NULL
@@ -101,6 +103,9 @@ const char *store_column_text(sqlite3_stmt *stmt, int column);
 
 /* Run a statement that returns no rows; STORE_OK or store_fail(). */
 int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what);
+
+/* stem.c: free the tokenizer store_stem opened. */
+void store_stem_close(struct store *st);
 
 /* schema.c: migrate db to target (<= STORE_SCHEMA_VERSION). */
 int store_schema_migrate(sqlite3 *db, int target, char *err, size_t errsize);

@@ -134,6 +134,7 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	store_stem_close(st);
 	sqlite3_close(st->db);
 	free(st);
 }

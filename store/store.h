@@ -289,6 +289,11 @@ struct store_hit {
 int store_search(struct store *st, const char *match, const struct store_provision_filter *f,
 		 int limit, int (*cb)(const struct store_hit *, void *), void *ctx);
 
+/* The first token of word as the search index holds it, stemmed and
+ * folded ("Privacy" is "privaci"), in buf.  STORE_NOT_FOUND when word has
+ * none (punctuation alone). */
+int store_stem(struct store *st, const char *word, char *buf, size_t size);
+
 /*
  * Tracking documents: what the fetcher reads and records.
  */

@@ -400,6 +400,31 @@ test_search_weighs_rare_words(void **state)
 	free(h);
 }
 
+/* Words as the index holds them: stemmed by its own tokenizer, folded. */
+static void
+test_stem(void **state)
+{
+	struct fixture *f = *state;
+	char stem[64], tiny[4];
+
+	assert_int_equal(store_stem(f->st, "Privacy", stem, sizeof(stem)), STORE_OK);
+	assert_string_equal(stem, "privaci");
+	assert_int_equal(store_stem(f->st, "arbitration", stem, sizeof(stem)), STORE_OK);
+	assert_string_equal(stem, "arbitr");
+	assert_int_equal(store_stem(f->st, "data", stem, sizeof(stem)), STORE_OK);
+	assert_string_equal(stem, "data");
+	assert_int_equal(store_stem(f->st, "Données", stem, sizeof(stem)), STORE_OK);
+	assert_string_equal(stem, "donne");
+	/* The first word of several; none in punctuation alone. */
+	assert_int_equal(store_stem(f->st, "opted out", stem, sizeof(stem)), STORE_OK);
+	assert_string_equal(stem, "opt");
+	assert_int_equal(store_stem(f->st, " -- ", stem, sizeof(stem)), STORE_NOT_FOUND);
+	assert_string_equal(stem, "");
+	/* Too long for the buffer: an error, never a cut word. */
+	assert_int_equal(store_stem(f->st, "training", tiny, sizeof(tiny)), STORE_ERROR);
+	assert_string_equal(tiny, "");
+}
+
 static void
 test_search_filter_with_hostile_slug(void **state)
 {
@@ -732,6 +757,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_search_ranks_best_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_keeps_the_best_of_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_weighs_rare_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filter_with_hostile_slug, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_newer_database_is_refused, setup, teardown),

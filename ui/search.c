@@ -94,11 +94,14 @@ keep_platform_id(const struct store_platform *p, void *ctx)
  * match most of the index on every keystroke).  The index holds stems
  * ("arbitration" is "arbitr"), so the prefix is the word less its last two
  * letters, which a stem may have cut: "arbitrat" looks for "arbitr*" and
- * for the word itself. */
+ * for the word itself.  A short word that is its own stem ("data") is
+ * covered by its prefix, and searched as that alone: each phrase of a
+ * query costs a pass over its matches. */
 static const char *
-typed_prefix(const char *query, char *buf, size_t size)
+typed_prefix(struct store *st, const char *query, char *buf, size_t size)
 {
 	size_t len = strlen(query), word = 0, quotes = 0, i;
+	char stem[64], lower[64];
 
 	while (word < len && isalnum((unsigned char)query[len - 1 - word]))
 		word++;
@@ -112,6 +115,16 @@ typed_prefix(const char *query, char *buf, size_t size)
 	if (strcmp(query + len - word, "AND") == 0 || strcmp(query + len - word, "OR") == 0
 	    || strcmp(query + len - word, "NOT") == 0)
 		return query;
+	if (word < 6 && word < sizeof(lower)) {
+		for (i = 0; i < word; i++)
+			lower[i] = (char)tolower((unsigned char)query[len - word + i]);
+		lower[word] = '\0';
+		if (store_stem(st, lower, stem, sizeof(stem)) == STORE_OK
+		    && strcmp(stem, lower) == 0) {
+			snprintf(buf, size, "%s*", query);
+			return buf;
+		}
+	}
 	snprintf(buf, size, "%.*s(%s OR %.*s*)", (int)(len - word), query, query + len - word,
 		 (int)(word >= 6 ? word - 2 : word), query + len - word);
 	return buf;
@@ -134,7 +147,7 @@ run_query(struct ui *ui)
 		s->limit = first_limit(ui);
 	if (s->len == 0)
 		return;
-	if (query_parse(typed_prefix(s->query, typing, sizeof(typing)), &q, s->error,
+	if (query_parse(typed_prefix(ui->st, s->query, typing, sizeof(typing)), &q, s->error,
 			sizeof(s->error)) != 0)
 		return;
 	if (q.platform != NULL) {
