@@ -104,6 +104,21 @@ rank_idf(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
 	return *rc == SQLITE_OK ? data : NULL;
 }
 
+/* The score of one phrase's places in the row, weighed by column. */
+static int
+phrase_places(const Fts5ExtensionApi *api, Fts5Context *fts, int phrase, int nval,
+	      sqlite3_value **val, double *score)
+{
+	Fts5PhraseIter iter;
+	int column, offset, rc;
+
+	*score = 0.0;
+	rc = api->xPhraseFirst(fts, phrase, &iter, &column, &offset);
+	for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &iter, &column, &offset))
+		*score += column < nval ? sqlite3_value_double(val[column]) : 1.0;
+	return rc;
+}
+
 static void
 clause_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
 	    sqlite3_value **val)
@@ -119,21 +134,89 @@ clause_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	/* Phrase by phrase (xPhraseFirst), not xInst, which would first sort
 	 * every phrase's places in the row together. */
 	for (phrase = 0; rc == SQLITE_OK && phrase < data->nphrase; phrase++) {
-		Fts5PhraseIter iter;
-		int column, offset;
+		double places;
 
-		rc = api->xPhraseFirst(fts, phrase, &iter, &column, &offset);
-		for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &iter, &column, &offset)) {
-			double weight = column < nval ? sqlite3_value_double(val[column]) : 1.0;
-
-			score += weight * data->idf[phrase];
-		}
+		rc = phrase_places(api, fts, phrase, nval, val, &places);
+		score += places * data->idf[phrase];
 	}
 	if (rc != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
 	sqlite3_result_double(ctx, -score);
+}
+
+/* A walk of clause_rank_walk() over one phrase's matches. */
+struct walk_rows {
+	struct rank_walk *walk;
+	int nval;
+	sqlite3_value **val;
+};
+
+static int
+walk_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
+{
+	struct walk_rows *w = ctx;
+	sqlite3_int64 id = api->xRowid(fts);
+	double score;
+	int rc;
+
+	if (id < w->walk->low || id > w->walk->high)
+		return SQLITE_OK;
+	rc = phrase_places(api, fts, 0, w->nval, w->val, &score);
+	if (rc != SQLITE_OK)
+		return rc;
+	w->walk->rc = w->walk->row(w->walk->ctx, id, -score);
+	/* SQLITE_DONE ends the walk without an error of FTS5's. */
+	return w->walk->rc == STORE_OK ? SQLITE_OK : SQLITE_DONE;
+}
+
+/* clause_rank_walk(provision_fts, weights...): called on the first match
+ * (LIMIT 1), it ranks every match of a one-phrase query in one walk
+ * (xQueryPhrase) and hands each row in st->walk's span, with the rank
+ * clause_rank would give it, to st->walk's callback: no SQLite row and no
+ * function call per match.  Returns 1, or 0 when the query has more than
+ * one phrase, which the caller then ranks row by row. */
+static void
+clause_rank_walk(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+		 int nval, sqlite3_value **val)
+{
+	struct store *st = api->xUserData(fts);
+	struct walk_rows w = { st->walk, nval, val };
+	int rc;
+
+	if (st->walk == NULL) {
+		sqlite3_result_error(ctx, "clause_rank_walk outside a search", -1);
+		return;
+	}
+	if (api->xPhraseCount(fts) != 1) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	rc = api->xQueryPhrase(fts, 0, &w, walk_row);
+	if (rc != SQLITE_OK) {
+		sqlite3_result_error_code(ctx, rc);
+		return;
+	}
+	sqlite3_result_int(ctx, 1);
+}
+
+int
+store_rank_walk_register(struct store *st)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "SELECT fts5(?1)", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(stmt);
+	rc = sqlite3_finalize(stmt);
+	if (rc != SQLITE_OK || api == NULL)
+		return rc != SQLITE_OK ? rc : SQLITE_ERROR;
+	return api->xCreateFunction(api, "clause_rank_walk", st, clause_rank_walk, NULL);
 }
 
 int

@@ -6,10 +6,12 @@
  * third of 100,000 provisions, three times the ranking itself.  Only the
  * first few rows are wanted, so the store keeps those itself:
  *
- *   1. one pass over the matches ranks each (clause_rank, see rank.c) and
- *      keeps the best `limit` in a heap, ties going to the older row; a
- *      platform filter is a list of ids read first, a kind or severity
- *      filter a lookup made only for a row good enough to be kept;
+ *   1. one pass over the matches ranks each (clause_rank, see rank.c; for
+ *      a query of one phrase, the most common, clause_rank_walk ranks them
+ *      all in one call) and keeps the best `limit` in a heap, ties going
+ *      to the older row; a platform filter is a list of ids read first, a
+ *      kind or severity filter a lookup made only for a row good enough
+ *      to be kept;
  *   2. a second pass over the rowids the kept rows span makes the snippets
  *      of those rows alone (clause_wanted() lets the others by);
  *   3. each kept row is read by id, best first, for the callback.
@@ -207,44 +209,82 @@ read_platform_ids(struct search *s, int64_t platform_id)
 	return STORE_OK;
 }
 
+/* One ranked row: kept when good enough and through the filters. */
+static int
+consider(void *ctx, int64_t id, double rank)
+{
+	struct search *s = ctx;
+	int ok;
+
+	if (!good_enough(s, id, rank))
+		return STORE_OK;
+	ok = passes(s, id);
+	if (ok == 1)
+		return keep(s, id, rank);
+	return ok == 0 ? STORE_OK : ok;
+}
+
+/* A statement of pass 1 that failed: an expression FTS5 could not parse
+ * is said so, without the SQL. */
+static int
+rank_failed(struct search *s, int rc)
+{
+	if (rc == SQLITE_ERROR) {
+		snprintf(s->st->errmsg, sizeof(s->st->errmsg), "%s", sqlite3_errmsg(s->st->db));
+		return STORE_BAD_QUERY;
+	}
+	return store_fail(s->st, "cannot search");
+}
+
+/* Pass 1 for a query of one phrase: every match ranked in one call
+ * (clause_rank_walk), with no SQLite row per match.  *walked is 0 when
+ * the query has several phrases, for rank_matches to do row by row. */
+static int
+walk_matches(struct search *s, const char *match, int64_t low, int64_t high, int *walked)
+{
+	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_WALK);
+	struct rank_walk walk = { consider, s, low, high, STORE_OK };
+	int rc;
+
+	*walked = 0;
+	if (stmt == NULL)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, match);
+	s->st->walk = &walk;
+	rc = sqlite3_step(stmt);
+	/* No row: nothing matches, and there is nothing to rank either. */
+	*walked = rc == SQLITE_DONE || (rc == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 1);
+	sqlite3_reset(stmt);
+	s->st->walk = NULL;
+	if (walk.rc != STORE_OK)
+		return walk.rc;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rank_failed(s, rc);
+}
+
 /* Pass 1: rank every match, keep the best. */
 static int
 rank_matches(struct search *s, const char *match, int64_t low, int64_t high)
 {
-	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_RANK);
-	int rc;
+	sqlite3_stmt *stmt;
+	int rc, walked;
 
-	if (stmt == NULL)
+	if ((rc = walk_matches(s, match, low, high, &walked)) != STORE_OK || walked)
+		return rc;
+	if ((stmt = store_stmt(s->st, STMT_SEARCH_RANK)) == NULL)
 		return STORE_ERROR;
 	store_bind_text(stmt, 1, match);
 	sqlite3_bind_int64(stmt, 2, low);
 	sqlite3_bind_int64(stmt, 3, high);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(stmt, 0);
-		double rank = sqlite3_column_double(stmt, 1);
-		int ok;
+		int ok = consider(s, sqlite3_column_int64(stmt, 0), sqlite3_column_double(stmt, 1));
 
-		if (!good_enough(s, id, rank))
-			continue;
-		ok = passes(s, id);
-		if (ok == 1)
-			ok = keep(s, id, rank);
-		else if (ok == 0)
-			continue;
 		if (ok != STORE_OK) {
 			sqlite3_reset(stmt);
 			return ok;
 		}
 	}
 	sqlite3_reset(stmt);
-	if (rc == SQLITE_DONE)
-		return STORE_OK;
-	if (rc == SQLITE_ERROR) {
-		/* An expression FTS5 could not parse: say so without the SQL. */
-		snprintf(s->st->errmsg, sizeof(s->st->errmsg), "%s", sqlite3_errmsg(s->st->db));
-		return STORE_BAD_QUERY;
-	}
-	return store_fail(s->st, "cannot search");
+	return rc == SQLITE_DONE ? STORE_OK : rank_failed(s, rc);
 }
 
 /* Pass 2: the snippets of the kept rows, which are sorted by id. */

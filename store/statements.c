@@ -82,6 +82,7 @@
 	"snippet(provision_fts, 0, '" STORE_MARK_START "', '" STORE_MARK_END "'," \
 	" '\xe2\x80\xa6', 24)"
 #define SEARCH_RANK "clause_rank(provision_fts, 4.0, 3.0, 2.0, 1.0, 1.0)"
+#define SEARCH_RANK_WALK "clause_rank_walk(provision_fts, 4.0, 3.0, 2.0, 1.0, 1.0)"
 
 static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -263,6 +264,9 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_SEARCH_RANK] =
 		"SELECT f.rowid, " SEARCH_RANK " FROM provision_fts f"
 		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3",
+	/* One call ranks every match of a one-phrase query (rank.c). */
+	[STMT_SEARCH_WALK] =
+		"SELECT " SEARCH_RANK_WALK " FROM provision_fts WHERE provision_fts MATCH ?1 LIMIT 1",
 	[STMT_SEARCH_SNIPPETS] =
 		"SELECT f.rowid, " SEARCH_SNIPPET " FROM provision_fts f"
 		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"

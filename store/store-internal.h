@@ -54,6 +54,7 @@ enum store_stmt {
 	STMT_TYPE_LIST,
 	STMT_TYPE_FIND,
 	STMT_SEARCH_RANK,
+	STMT_SEARCH_WALK,
 	STMT_SEARCH_SNIPPETS,
 	STMT_SEARCH_FILTER,
 	STMT_SEARCH_PLATFORM_IDS,
@@ -73,12 +74,22 @@ enum store_stmt {
 	STMT_COUNT		/* Number of statements, not a statement. */
 };
 
+/* What clause_rank_walk() (rank.c) hands each match to: set by a search
+ * for the time of its walk. */
+struct rank_walk {
+	int (*row)(void *ctx, int64_t id, double rank);	/* STORE_OK or an error. */
+	void *ctx;
+	int64_t low, high;	/* The rowids to hand over. */
+	int rc;			/* row's first error, which ended the walk. */
+};
+
 struct store {
 	sqlite3 *db;			/* The connection. */
 	sqlite3_stmt *stmt[STMT_COUNT];	/* Prepared on first use. */
 	char errmsg[512];		/* Reason of the last failure. */
 	const int64_t *wanted;		/* search.c: the rows clause_wanted() */
 	size_t nwanted;			/* lets by, sorted; NULL between searches. */
+	struct rank_walk *walk;		/* rank.c: clause_rank_walk()'s, in a search */
 	Fts5Tokenizer *stemmer;		/* stem.c: the index's tokenizer, or NULL */
 	fts5_tokenizer stemmer_api;	/* until first used. */
 };
@@ -103,6 +114,9 @@ const char *store_column_text(sqlite3_stmt *stmt, int column);
 
 /* Run a statement that returns no rows; STORE_OK or store_fail(). */
 int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what);
+
+/* rank.c: register clause_rank_walk() on st's connection. */
+int store_rank_walk_register(struct store *st);
 
 /* stem.c: free the tokenizer store_stem opened. */
 void store_stem_close(struct store *st);

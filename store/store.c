@@ -108,7 +108,8 @@ store_open(const char *path, char *err, size_t errsize)
 		sqlite3_free(msg);
 		goto error;
 	}
-	if (store_rank_register(st->db) != SQLITE_OK || store_search_register(st) != SQLITE_OK) {
+	if (store_rank_register(st->db) != SQLITE_OK || store_rank_walk_register(st) != SQLITE_OK
+	    || store_search_register(st) != SQLITE_OK) {
 		store_seterr(err, errsize, "cannot set up '%s': no FTS5 ranking: %s", path,
 			     sqlite3_errmsg(st->db));
 		goto error;

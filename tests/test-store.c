@@ -321,6 +321,13 @@ test_search_keeps_the_best_of_many(void **state)
 			    || (all->rank[i - 1] == all->rank[i] && all->id[i - 1] < all->id[i]));
 	/* Four mentions rank above one. */
 	assert_true(all->rank[0] < all->rank[all->n - 1]);
+	/* A query of one phrase is ranked in one walk (clause_rank_walk), one
+	 * of two row by row: the same phrase twice orders the rows alike. */
+	memset(some, 0, sizeof(*some));
+	assert_int_equal(store_search(f->st, "\"arbitration\" OR \"arbitration\"", NULL, 0,
+				      keep_hit, some), STORE_OK);
+	assert_int_equal(some->n, all->n);
+	assert_memory_equal(some->id, all->id, all->n * sizeof(int64_t));
 
 	for (i = 0; i < (int)(sizeof(limits) / sizeof(limits[0])); i++) {
 		memset(some, 0, sizeof(*some));
