@@ -92,16 +92,19 @@ keep_platform_id(const struct store_platform *p, void *ctx)
 /* The query as typed so far, the word being typed also read as a prefix
  * once it has three letters ("arbit" finds "arbitration"; fewer would
  * match most of the index on every keystroke).  The index holds stems
- * ("arbitration" is "arbitr"), so the prefix is the word less its last two
- * letters, which a stem may have cut: "arbitrat" looks for "arbitr*" and
- * for the word itself.  A short word that is its own stem ("data") is
- * covered by its prefix, and searched as that alone: each phrase of a
- * query costs a pass over its matches. */
+ * ("arbitration" is "arbitr"), and FTS5 stems a prefix too ("using*" is
+ * "us*"), so the prefix is the word less its last two letters, which a
+ * stem may have cut: "arbitrat" looks for "arbitr*".  When the word's stem
+ * starts with the prefix's, the prefix finds all the word does and is
+ * searched alone ("privacy" is "priva*"); otherwise the word is searched
+ * too, "(word OR prefix*)".  Each phrase of a query costs a pass over its
+ * matches, and one phrase alone is ranked in one walk (store/search.c). */
 static const char *
 typed_prefix(struct store *st, const char *query, char *buf, size_t size)
 {
-	size_t len = strlen(query), word = 0, quotes = 0, i;
-	char stem[64], lower[64];
+	size_t len = strlen(query), word = 0, quotes = 0, plen, i;
+	char lower[64], word_stem[64], prefix_stem[64];
+	const char *w;
 
 	while (word < len && isalnum((unsigned char)query[len - 1 - word]))
 		word++;
@@ -109,24 +112,28 @@ typed_prefix(struct store *st, const char *query, char *buf, size_t size)
 		quotes += query[i] == '"';
 	if (word < 3 || quotes % 2 == 1 || 2 * len + 12 > size)
 		return query;
+	w = query + len - word;
 	/* Not a filter's value (platform:abc) nor an operator. */
-	if (len > word && query[len - word - 1] == ':')
+	if (len > word && w[-1] == ':')
 		return query;
-	if (strcmp(query + len - word, "AND") == 0 || strcmp(query + len - word, "OR") == 0
-	    || strcmp(query + len - word, "NOT") == 0)
+	if (strcmp(w, "AND") == 0 || strcmp(w, "OR") == 0 || strcmp(w, "NOT") == 0)
 		return query;
-	if (word < 6 && word < sizeof(lower)) {
+	plen = word >= 6 ? word - 2 : word;
+	if (word < sizeof(lower)) {
 		for (i = 0; i < word; i++)
-			lower[i] = (char)tolower((unsigned char)query[len - word + i]);
+			lower[i] = (char)tolower((unsigned char)w[i]);
 		lower[word] = '\0';
-		if (store_stem(st, lower, stem, sizeof(stem)) == STORE_OK
-		    && strcmp(stem, lower) == 0) {
-			snprintf(buf, size, "%s*", query);
-			return buf;
+		if (store_stem(st, lower, word_stem, sizeof(word_stem)) == STORE_OK) {
+			lower[plen] = '\0';
+			if (store_stem(st, lower, prefix_stem, sizeof(prefix_stem)) == STORE_OK
+			    && strncmp(word_stem, prefix_stem, strlen(prefix_stem)) == 0) {
+				snprintf(buf, size, "%.*s%.*s*", (int)(len - word), query,
+					 (int)plen, w);
+				return buf;
+			}
 		}
 	}
-	snprintf(buf, size, "%.*s(%s OR %.*s*)", (int)(len - word), query, query + len - word,
-		 (int)(word >= 6 ? word - 2 : word), query + len - word);
+	snprintf(buf, size, "%.*s(%s OR %.*s*)", (int)(len - word), query, w, (int)plen, w);
 	return buf;
 }
 
