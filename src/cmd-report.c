@@ -462,6 +462,6 @@ out:
 const struct cli_command cmd_report = {
 	.name = "report",
 	.args = "PLATFORM [--format markdown|json|csv]",
-	.summary = "an audit-ready record of a platform's provisions, quotes and versions",
+	.summary = "an audit-ready record of a platform's provisions, quotes, versions and changes",
 	.run = report_run,
 };
