@@ -262,12 +262,14 @@ static const char schema_v6[] =
 	"  at TEXT NOT NULL"
 	");";
 
-/* Version 7: counts kept by triggers, for the start, which would otherwise
- * read whole indexes: the provisions (count(*) reads every entry of an
- * index, 8 ms at 100,000), and the versions ever added, which every new
- * version bumps, so that a start can tell from one lookup that every
- * document was classified since (store_classify_pending) instead of
- * asking each document for its newest version. */
+/* Version 7: for the start, which would otherwise read whole indexes:
+ * counts kept by triggers, of the provisions (count(*) reads every entry
+ * of an index, 8 ms at 100,000) and of the versions ever added, which
+ * every new version bumps, so that a start can tell from one lookup that
+ * every document was classified since (store_classify_pending) instead
+ * of asking each document for its newest version; and the platforms by
+ * name, the order every list and "how other platforms handle this" read
+ * them in. */
 static const char schema_v7[] =
 	"INSERT INTO meta(key, value) VALUES"
 	"  ('provision-count', CAST((SELECT count(*) FROM provision) AS TEXT))"
@@ -280,6 +282,7 @@ static const char schema_v7[] =
 	"  UPDATE meta SET value = CAST(CAST(value AS INTEGER) - 1 AS TEXT)"
 	"  WHERE key = 'provision-count';"
 	"END;"
+	"CREATE INDEX platform_by_name ON platform(name COLLATE NOCASE);"
 	"CREATE TRIGGER version_generation AFTER INSERT ON version BEGIN"
 	"  INSERT INTO meta(key, value) VALUES ('version-generation', '1')"
 	"  ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT);"

@@ -407,6 +407,67 @@ test_search_weighs_rare_words(void **state)
 	free(h);
 }
 
+struct others {
+	int64_t id[8];
+	char name[8][16];
+	int n;
+};
+
+static int
+keep_other(const struct store_provision *p, void *ctx)
+{
+	struct others *o = ctx;
+
+	if (o->n < 8) {
+		o->id[o->n] = p->id;
+		snprintf(o->name[o->n], sizeof(o->name[o->n]), "%s", p->platform_name);
+		o->n++;
+	}
+	return 0;
+}
+
+/* How other platforms handle a kind: by platform name whatever its case,
+ * each platform's first provision of the kind, never the platform asked
+ * from, none from a platform without the kind, at most the limit. */
+static void
+test_provision_elsewhere(void **state)
+{
+	struct fixture *f = *state;
+	struct others o = { 0 };
+	int64_t self, alpha, bravo;
+
+	add_platform(f, "self", "Self");
+	self = f->platform;
+	add_provision(f, "s1", "arbitration", "Ours.");
+	add_platform(f, "delta", "Delta");
+	add_provision(f, "d1", "arbitration", "Delta's.");
+	add_platform(f, "bravo", "bravo");
+	bravo = add_provision(f, "b1", "arbitration", "Bravo's first.");
+	add_provision(f, "b2", "arbitration", "Bravo's second.");
+	add_platform(f, "echo", "Echo");
+	add_provision(f, "e1", "training", "Not the kind.");
+	add_platform(f, "alpha", "Alpha");
+	alpha = add_provision(f, "a1", "arbitration", "Alpha's.");
+
+	assert_int_equal(store_each_provision_elsewhere(f->st, "arbitration", self, 0, keep_other,
+							&o), STORE_OK);
+	assert_int_equal(o.n, 3);
+	assert_string_equal(o.name[0], "Alpha");
+	assert_string_equal(o.name[1], "bravo");
+	assert_string_equal(o.name[2], "Delta");
+	assert_int_equal(o.id[0], alpha);
+	assert_int_equal(o.id[1], bravo);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_each_provision_elsewhere(f->st, "arbitration", self, 2, keep_other,
+							&o), STORE_OK);
+	assert_int_equal(o.n, 2);
+	assert_string_equal(o.name[1], "bravo");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_each_provision_elsewhere(f->st, "no-such-kind", self, 0, keep_other,
+							&o), STORE_OK);
+	assert_int_equal(o.n, 0);
+}
+
 /* Words as the index holds them: stemmed by its own tokenizer, folded. */
 static void
 test_stem(void **state)
@@ -765,6 +826,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_search_keeps_the_best_of_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_weighs_rare_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stem, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_provision_elsewhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filter_with_hostile_slug, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_newer_database_is_refused, setup, teardown),
