@@ -201,38 +201,37 @@ clause_rank_walk(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
 	sqlite3_result_int(ctx, 1);
 }
 
-int
-store_rank_walk_register(struct store *st)
+fts5_api *
+store_fts5_api(sqlite3 *db)
 {
 	fts5_api *api = NULL;
 	sqlite3_stmt *stmt;
-	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, "SELECT fts5(?1)", -1, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
 	sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
 	sqlite3_step(stmt);
-	rc = sqlite3_finalize(stmt);
-	if (rc != SQLITE_OK || api == NULL)
-		return rc != SQLITE_OK ? rc : SQLITE_ERROR;
+	if (sqlite3_finalize(stmt) != SQLITE_OK)
+		return NULL;
+	return api;
+}
+
+int
+store_rank_walk_register(struct store *st)
+{
+	fts5_api *api = store_fts5_api(st->db);
+
+	if (api == NULL)
+		return SQLITE_ERROR;
 	return api->xCreateFunction(api, "clause_rank_walk", st, clause_rank_walk, NULL);
 }
 
 int
 store_rank_register(sqlite3 *db)
 {
-	fts5_api *api = NULL;
-	sqlite3_stmt *stmt;
-	int rc;
+	fts5_api *api = store_fts5_api(db);
 
-	rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(stmt);
-	rc = sqlite3_finalize(stmt);
-	if (rc != SQLITE_OK || api == NULL)
-		return rc != SQLITE_OK ? rc : SQLITE_ERROR;
+	if (api == NULL)
+		return SQLITE_ERROR;
 	return api->xCreateFunction(api, "clause_rank", NULL, clause_rank, NULL);
 }

@@ -36,28 +36,13 @@ keep_first_token(void *ctx, int flags, const char *token, int len, int start, in
 	return SQLITE_OK;
 }
 
-/* The connection's fts5_api, or NULL. */
-static fts5_api *
-fts5_of(sqlite3 *db)
-{
-	fts5_api *api = NULL;
-	sqlite3_stmt *stmt;
-
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	return api;
-}
-
 static int
 open_stemmer(struct store *st)
 {
 	/* The index's tokenizer, as schema.c declares it: porter over
 	 * unicode61 with remove_diacritics 2. */
 	const char *args[] = { "unicode61", "remove_diacritics", "2" };
-	fts5_api *api = fts5_of(st->db);
+	fts5_api *api = store_fts5_api(st->db);
 	void *ctx = NULL;
 
 	if (api == NULL || api->xFindTokenizer(api, "porter", &ctx, &st->stemmer_api) != SQLITE_OK

@@ -115,6 +115,9 @@ const char *store_column_text(sqlite3_stmt *stmt, int column);
 /* Run a statement that returns no rows; STORE_OK or store_fail(). */
 int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what);
 
+/* rank.c: the connection's FTS5 API, or NULL. */
+fts5_api *store_fts5_api(sqlite3 *db);
+
 /* rank.c: register clause_rank_walk() on st's connection. */
 int store_rank_walk_register(struct store *st);
 
