@@ -668,8 +668,15 @@ screen_exit_status(struct screen *s, int timeout_ms)
 	int step;
 
 	for (;;) {
-		if (peek_exit(s) != 0 || s->status >= 0)
+		if (peek_exit(s) != 0)
 			return s->status;
+		if (s->status >= 0) {
+			/* What it wrote last (endwin's leaving the alternate
+			 * screen) may still wait in the pty: render all of it. */
+			while (pump(s, 0) > 0)
+				;
+			return s->status;
+		}
 		step = ms_left(deadline);
 		if (step == 0)
 			return -1;

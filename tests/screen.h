@@ -63,7 +63,8 @@ struct screen *screen_start(const char *const *argv, const char *const *env, con
 void screen_stop(struct screen *s);
 
 /* The child's exit status, waiting for it to exit for up to timeout_ms (0:
- * just look), rendering its output meanwhile.  Returns the exit code, 128 +
+ * just look), rendering its output meanwhile and, once it has exited, all
+ * it wrote before (so that the screen is its last).  Returns the exit code, 128 +
  * the signal number if a signal ended it, or -1 if it is still running.  The
  * child stays a zombie until screen_stop so that its process group cannot be
  * mistaken for another; calling this again returns the same status. */
