@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "filter.h"
+#include "strbuf.h"
 
 extern char **environ;
 
@@ -31,13 +32,14 @@ extern char **environ;
  * (libraries are chatty before the helper says why it failed). */
 #define ERROR_TAIL 4096
 
-/* A stream read from the helper. */
+/* A stream read from the helper: standard output whole, up to a bound, or
+ * the last ERROR_TAIL bytes of standard error. */
 struct sink {
-	char *s;
-	size_t len, cap;
-	size_t max;		/* Bytes kept at most. */
-	int keep_tail;		/* Past max: drop the oldest bytes, not fail. */
-	int over;		/* Past max, with keep_tail 0. */
+	struct strbuf *out;	/* Standard output; NULL for the error stream. */
+	size_t max;		/* Bytes of output allowed. */
+	int over;		/* The output went past max. */
+	char tail[ERROR_TAIL];	/* The error stream's last bytes. */
+	size_t tail_len;
 };
 
 static long
@@ -52,36 +54,26 @@ now_ms(void)
 static int
 sink_add(struct sink *k, const char *buf, size_t n)
 {
-	if (k->keep_tail && k->len + n > k->max) {
-		size_t drop = k->len + n - k->max;
-
-		if (drop >= k->len) {
-			buf += n > k->max ? n - k->max : 0;
-			n = n > k->max ? k->max : n;
-			k->len = 0;
-		} else {
-			memmove(k->s, k->s + drop, k->len - drop);
-			k->len -= drop;
+	if (k->out != NULL) {
+		if (k->out->len + n > k->max) {
+			k->over = 1;
+			return 0;
 		}
-	} else if (k->len + n > k->max) {
-		k->over = 1;
+		return strbuf_add(k->out, buf, n);
+	}
+	if (n >= ERROR_TAIL) {
+		memcpy(k->tail, buf + n - ERROR_TAIL, ERROR_TAIL);
+		k->tail_len = ERROR_TAIL;
 		return 0;
 	}
-	if (k->len + n + 1 > k->cap) {
-		size_t ncap = k->cap != 0 ? k->cap : 65536;
-		char *ns;
+	if (k->tail_len + n > ERROR_TAIL) {
+		size_t drop = k->tail_len + n - ERROR_TAIL;
 
-		while (ncap < k->len + n + 1)
-			ncap *= 2;
-		ns = realloc(k->s, ncap);
-		if (ns == NULL)
-			return -1;
-		k->s = ns;
-		k->cap = ncap;
+		memmove(k->tail, k->tail + drop, k->tail_len - drop);
+		k->tail_len -= drop;
 	}
-	memcpy(k->s + k->len, buf, n);
-	k->len += n;
-	k->s[k->len] = '\0';
+	memcpy(k->tail + k->tail_len, buf, n);
+	k->tail_len += n;
 	return 0;
 }
 
@@ -116,15 +108,15 @@ sink_read(int fd, struct sink *k)
 static void
 last_line(const struct sink *k, char *err, size_t errlen)
 {
-	size_t end = k->len, start, i, n = 0;
+	size_t end = k->tail_len, start, i, n = 0;
 
-	while (end > 0 && (k->s[end - 1] == '\n' || k->s[end - 1] == '\r'
-			   || k->s[end - 1] == ' '))
+	while (end > 0 && (k->tail[end - 1] == '\n' || k->tail[end - 1] == '\r'
+			   || k->tail[end - 1] == ' '))
 		end--;
-	for (start = end; start > 0 && k->s[start - 1] != '\n'; start--)
+	for (start = end; start > 0 && k->tail[start - 1] != '\n'; start--)
 		;
 	for (i = start; i < end && n + 1 < errlen; i++) {
-		unsigned char c = (unsigned char)k->s[i];
+		unsigned char c = (unsigned char)k->tail[i];
 
 		err[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
 	}
@@ -176,8 +168,9 @@ filter_run(const char *const *argv, const char *in, size_t inlen,
 	   size_t errlen)
 {
 	int in_sv[2] = { -1, -1 }, out_p[2] = { -1, -1 }, err_p[2] = { -1, -1 };
-	struct sink output = { NULL, 0, 0, bounds->max_output, 0, 0 };
-	struct sink errors = { NULL, 0, 0, ERROR_TAIL, 1, 0 };
+	struct strbuf text;
+	struct sink output = { &text, bounds->max_output, 0, "", 0 };
+	struct sink errors = { NULL, 0, 0, "", 0 };
 	const char *name = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
 	long deadline = now_ms() + bounds->timeout_ms;
 	size_t sent = 0;
@@ -185,6 +178,7 @@ filter_run(const char *const *argv, const char *in, size_t inlen,
 	int rc, status;
 
 	*out = NULL;
+	strbuf_init(&text, 0);	/* Bounded by output.max, to tell why it stops. */
 	*outlen = 0;
 	err[0] = '\0';
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in_sv) != 0
@@ -270,13 +264,11 @@ filter_run(const char *const *argv, const char *in, size_t inlen,
 			goto fail;
 		}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		if (sink_add(&output, "", 0) != 0) {	/* An empty output, NUL-terminated. */
+		if ((*out = strbuf_detach(&text, outlen)) == NULL) {
+			*outlen = 0;
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
-		free(errors.s);
-		*out = output.s;
-		*outlen = output.len;
 		return 0;
 	}
 	last_line(&errors, err, errlen);
@@ -299,7 +291,6 @@ fail:
 	close_fd(&out_p[1]);
 	close_fd(&err_p[0]);
 	close_fd(&err_p[1]);
-	free(output.s);
-	free(errors.s);
+	strbuf_free(&text);
 	return -1;
 }
