@@ -200,17 +200,51 @@ corpus_passage(const char *file, const char *words)
 	return p;
 }
 
+/* A passage of a real document, found by words it holds, and a kind it
+ * must or must not be given. */
+struct corpus_case {
+	const char *file;	/* Under $CLAUSE_SHARED/corpus/versions. */
+	const char *words;
+	const char *kind;
+};
+
+/* Check each case in the text's own form and in CLAUDETTE's (lower-cased,
+ * punctuation spaced out): the passage is given the kind, or not. */
+static void
+check_corpus_cases(const struct corpus_case *cases, size_t n, int given)
+{
+	char err[512];
+	struct classifier *c = classifier_open(err, sizeof(err));
+	size_t i;
+
+	if (c == NULL)
+		fail_msg("%s", err);
+	for (i = 0; i < n; i++) {
+		const struct rules_match *m;
+		long k = rules_find_kind(classifier_rules(c), cases[i].kind);
+		char *p = corpus_passage(cases[i].file, cases[i].words), lower[4096];
+
+		assert_true(k >= 0);
+		assert_true(classifier_passage(c, p, strlen(p), &m) >= 0);
+		if (m->given[k] != given)
+			fail_msg("'%s' is %sgiven %s (score %.2f): %s", cases[i].words,
+				 given ? "not " : "", cases[i].kind, m->score[k], p);
+		claudette_form(p, lower, sizeof(lower));
+		assert_true(classifier_passage(c, lower, strlen(lower), &m) >= 0);
+		if (m->given[k] != given)
+			fail_msg("lower-cased '%s' is %sgiven %s", cases[i].words,
+				 given ? "not " : "", cases[i].kind);
+		free(p);
+	}
+	classifier_close(c);
+}
+
 /* Each kind's rules on a real passage of a real document: the passage of
- * the corpus file that holds the words is given the kind, in the text's
- * own form and in CLAUDETTE's. */
+ * the corpus file that holds the words is given the kind. */
 static void
 test_kinds_on_corpus_passages(void **state)
 {
-	static const struct {
-		const char *file;
-		const char *words;
-		const char *kind;
-	} cases[] = {
+	static const struct corpus_case cases[] = {
 		{ "discord/terms-of-service/2026-04-08.md",
 		  "you and Discord agree that to the extent", "jurisdiction" },
 		{ "discord/terms-of-service/2026-04-08.md", "You will indemnify and hold Discord",
@@ -282,31 +316,9 @@ test_kinds_on_corpus_passages(void **state)
 		  "You may request access to the information we maintain about you",
 		  "user-rights" },
 	};
-	char err[512];
-	struct classifier *c = classifier_open(err, sizeof(err));
-	size_t i;
 
 	(void)state;
-	if (c == NULL)
-		fail_msg("%s", err);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct rules_match *m;
-		long k = rules_find_kind(classifier_rules(c), cases[i].kind);
-		char *p, lower[4096];
-
-		assert_true(k >= 0);
-		p = corpus_passage(cases[i].file, cases[i].words);
-		assert_true(classifier_passage(c, p, strlen(p), &m) >= 0);
-		if (!m->given[k])
-			fail_msg("'%s' is not given %s (score %.2f): %s", cases[i].words, cases[i].kind,
-				 m->score[k], p);
-		claudette_form(p, lower, sizeof(lower));
-		assert_true(classifier_passage(c, lower, strlen(lower), &m) >= 0);
-		if (!m->given[k])
-			fail_msg("lower-cased '%s' is not given %s", cases[i].words, cases[i].kind);
-		free(p);
-	}
-	classifier_close(c);
+	check_corpus_cases(cases, sizeof(cases) / sizeof(cases[0]), 1);
 }
 
 /* Passages of real documents that name a kind's words without being that
@@ -314,11 +326,7 @@ test_kinds_on_corpus_passages(void **state)
 static void
 test_kinds_not_given_on_corpus_passages(void **state)
 {
-	static const struct {
-		const char *file;
-		const char *words;
-		const char *kind;
-	} cases[] = {
+	static const struct corpus_case cases[] = {
 		/* A survival list names the limitation of liability. */
 		{ "bumble/terms-of-service/2026-06-18.md", "which by their nature should survive",
 		  "limitation-of-liability" },
@@ -333,30 +341,9 @@ test_kinds_not_given_on_corpus_passages(void **state)
 		  "you consent to receiving certain electronic communications",
 		  "contract-by-using" },
 	};
-	char err[512];
-	struct classifier *c = classifier_open(err, sizeof(err));
-	size_t i;
 
 	(void)state;
-	if (c == NULL)
-		fail_msg("%s", err);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct rules_match *m;
-		long k = rules_find_kind(classifier_rules(c), cases[i].kind);
-		char *p = corpus_passage(cases[i].file, cases[i].words), lower[4096];
-
-		assert_true(k >= 0);
-		assert_true(classifier_passage(c, p, strlen(p), &m) >= 0);
-		if (m->given[k])
-			fail_msg("'%s' is given %s (score %.2f): %s", cases[i].words, cases[i].kind,
-				 m->score[k], p);
-		claudette_form(p, lower, sizeof(lower));
-		assert_true(classifier_passage(c, lower, strlen(lower), &m) >= 0);
-		if (m->given[k])
-			fail_msg("lower-cased '%s' is given %s", cases[i].words, cases[i].kind);
-		free(p);
-	}
-	classifier_close(c);
+	check_corpus_cases(cases, sizeof(cases) / sizeof(cases[0]), 0);
 }
 
 /* The store's provisions, as rows to compare. */
