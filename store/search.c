@@ -9,8 +9,8 @@
  *   1. one pass over the matches ranks each (clause_rank, see rank.c; for
  *      a query of one phrase, the most common, clause_rank_walk ranks them
  *      all in one call) and keeps the best `limit` in a heap, ties going
- *      to the older row; a platform filter is a list of ids read first, a
- *      kind or severity filter a lookup made only for a row good enough
+ *      to the older row; a platform or kind filter is a list of ids read
+ *      first, a severity filter a lookup made only for a row good enough
  *      to be kept;
  *   2. a second pass over the rowids the kept rows span makes the snippets
  *      of those rows alone (clause_wanted() lets the others by);
@@ -34,14 +34,20 @@ struct kept {
 	char *snippet;
 };
 
+/* The rows of a filter, sorted by id. */
+struct id_set {
+	int64_t *id;
+	size_t n;
+};
+
 struct search {
 	struct store *st;
 	const struct store_provision_filter *f;
 	int limit;			/* Rows to keep; <= 0: all. */
 	struct kept *heap;		/* The worst kept row first, until sorted. */
 	size_t n, cap;
-	int64_t *platform_ids;		/* Sorted; with a platform filter only. */
-	size_t nplatform_ids;
+	struct id_set platform;		/* With a platform filter only. */
+	struct id_set kind;		/* With a kind filter only. */
 };
 
 /* Whether a is worse than b: a higher rank, or as high and younger. */
@@ -126,6 +132,12 @@ good_enough(const struct search *s, int64_t id, double rank)
 	return s->limit <= 0 || s->n < (size_t)s->limit || worse(&s->heap[0], &candidate);
 }
 
+static int
+in_set(const struct id_set *set, int64_t id)
+{
+	return bsearch(&id, set->id, set->n, sizeof(id), compare_id) != NULL;
+}
+
 /* Whether the row passes the filters: 1, 0, or a STORE_ status < 0. */
 static int
 passes(struct search *s, int64_t id)
@@ -136,16 +148,16 @@ passes(struct search *s, int64_t id)
 
 	if (f == NULL)
 		return 1;
-	if (f->platform_id != 0
-	    && bsearch(&id, s->platform_ids, s->nplatform_ids, sizeof(id), compare_id) == NULL)
+	if (f->platform_id != 0 && !in_set(&s->platform, id))
 		return 0;
-	if (f->kind == NULL && f->severity == NULL)
+	if (f->kind != NULL && !in_set(&s->kind, id))
+		return 0;
+	if (f->severity == NULL)
 		return 1;
 	if ((stmt = store_stmt(s->st, STMT_SEARCH_FILTER)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, id);
-	store_bind_text(stmt, 2, f->kind);
-	store_bind_text(stmt, 3, f->severity);
+	store_bind_text(stmt, 2, f->severity);
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	if (rc == SQLITE_ROW)
@@ -177,36 +189,72 @@ keep(struct search *s, int64_t id, double rank)
 	return STORE_OK;
 }
 
-/* The ids of the platform's provisions, sorted. */
+/* The ids a bound statement returns, sorted, into set. */
 static int
-read_platform_ids(struct search *s, int64_t platform_id)
+read_ids(struct search *s, sqlite3_stmt *stmt, struct id_set *set, const char *what)
 {
-	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_PLATFORM_IDS);
 	size_t cap = 0;
 	int rc;
 
-	if (stmt == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, platform_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (s->nplatform_ids == cap) {
+		if (set->n == cap) {
 			size_t ncap = cap != 0 ? cap * 2 : 256;
-			int64_t *n = realloc(s->platform_ids, ncap * sizeof(*n));
+			int64_t *n = realloc(set->id, ncap * sizeof(*n));
 
 			if (n == NULL) {
 				sqlite3_reset(stmt);
 				return no_memory(s->st);
 			}
-			s->platform_ids = n;
+			set->id = n;
 			cap = ncap;
 		}
-		s->platform_ids[s->nplatform_ids++] = sqlite3_column_int64(stmt, 0);
+		set->id[set->n++] = sqlite3_column_int64(stmt, 0);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
-		return store_fail(s->st, "cannot read the platform's provisions");
-	qsort(s->platform_ids, s->nplatform_ids, sizeof(int64_t), compare_id);
+		return store_fail(s->st, what);
+	qsort(set->id, set->n, sizeof(int64_t), compare_id);
 	return STORE_OK;
+}
+
+/* The ids of the platform's provisions, sorted. */
+static int
+read_platform_ids(struct search *s, int64_t platform_id)
+{
+	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_PLATFORM_IDS);
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, platform_id);
+	return read_ids(s, stmt, &s->platform, "cannot read the platform's provisions");
+}
+
+/* The ids of the kind's provisions, sorted: a few thousand read from the
+ * index at once cost less than the lookup of each row good enough to be
+ * kept, which on a common word is most of its matches (a twenty-fifth of
+ * them pass, so the heap fills late). */
+static int
+read_kind_ids(struct search *s, const char *kind)
+{
+	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_KIND_IDS);
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, kind);
+	return read_ids(s, stmt, &s->kind, "cannot read the kind's provisions");
+}
+
+/* Narrow [*low, *high] to the span of a filter's rows; 0 when it has none. */
+static int
+narrow_span(const struct id_set *set, int64_t *low, int64_t *high)
+{
+	if (set->n == 0)
+		return 0;
+	if (set->id[0] > *low)
+		*low = set->id[0];
+	if (set->id[set->n - 1] < *high)
+		*high = set->id[set->n - 1];
+	return *low <= *high;
 }
 
 /* One ranked row: kept when good enough and through the filters. */
@@ -372,14 +420,18 @@ search_run(struct search *s, const char *match, int (*cb)(const struct store_hit
 	int64_t low = INT64_MIN, high = INT64_MAX;
 	int rc;
 
+	/* Only the span of the filters' rows is walked. */
 	if (s->f != NULL && s->f->platform_id != 0) {
 		if ((rc = read_platform_ids(s, s->f->platform_id)) != STORE_OK)
 			return rc;
-		if (s->nplatform_ids == 0)
+		if (!narrow_span(&s->platform, &low, &high))
 			return STORE_OK;
-		/* Only the span of the platform's rows is walked. */
-		low = s->platform_ids[0];
-		high = s->platform_ids[s->nplatform_ids - 1];
+	}
+	if (s->f != NULL && s->f->kind != NULL) {
+		if ((rc = read_kind_ids(s, s->f->kind)) != STORE_OK)
+			return rc;
+		if (!narrow_span(&s->kind, &low, &high))
+			return STORE_OK;
 	}
 	if ((rc = rank_matches(s, match, low, high)) != STORE_OK || s->n == 0)
 		return rc;
@@ -406,7 +458,8 @@ store_search(struct store *st, const char *match, const struct store_provision_f
 	for (i = 0; i < s.n; i++)
 		free(s.heap[i].snippet);
 	free(s.heap);
-	free(s.platform_ids);
+	free(s.platform.id);
+	free(s.kind.id);
 	return rc;
 }
 

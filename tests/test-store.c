@@ -704,6 +704,54 @@ test_search_filters_and_snippets(void **state)
 	assert_non_null(strstr(snippet, STORE_MARK_START "models" STORE_MARK_END));
 }
 
+/* Every filter at once: a hit passes them all, and every row that passes
+ * them all is a hit (the kind's and the platform's rows are read first,
+ * the severity looked up row by row). */
+static void
+test_search_filters_combine(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const severities[] = { "high", "medium", "low", "favourable" };
+	struct store_provision_filter filter = { 0 };
+	struct store_provision_in in = { 0 };
+	struct hits *h = calloc(1, sizeof(*h));
+	int64_t platform[2];
+	char key[16];
+	int i, p, expected = 0;
+
+	assert_non_null(h);
+	for (p = 0; p < 2; p++) {
+		add_platform(f, p == 0 ? "one" : "two", p == 0 ? "One" : "Two");
+		platform[p] = f->platform;
+		for (i = 0; i < 40; i++) {
+			snprintf(key, sizeof(key), "k%d", i);
+			in.key = key;
+			in.document_id = f->document;
+			in.kind = i % 3 == 0 ? "arbitration" : "training";
+			in.excerpt = "Disputes about chats go to a court.";
+			in.severity = severities[i % 4];
+			in.first_version = in.last_version = f->version;
+			assert_int_equal(store_put_provision(f->st, &in, NULL), STORE_OK);
+			expected += p == 1 && i % 3 == 0 && i % 4 == 2;
+		}
+	}
+	filter.platform_id = platform[1];
+	filter.kind = "arbitration";
+	filter.severity = "low";
+	assert_int_equal(store_search(f->st, "\"chats\"", &filter, 0, keep_hit, h), STORE_OK);
+	assert_int_equal(h->n, expected);
+	for (i = 0; i < h->n; i++) {
+		assert_int_equal(h->platform[i], platform[1]);
+		assert_string_equal(h->kind[i], "arbitration");
+	}
+	/* A kind no row has: no hit, and no error. */
+	filter.kind = "nosuch";
+	memset(h, 0, sizeof(*h));
+	assert_int_equal(store_search(f->st, "\"chats\"", &filter, 0, keep_hit, h), STORE_OK);
+	assert_int_equal(h->n, 0);
+	free(h);
+}
+
 static int
 keep_platform_row(const struct store_platform *p, void *ctx)
 {
@@ -837,6 +885,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_find_platform, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_refuses_bad_expression, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filters_and_snippets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_filters_combine, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_stops_when_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_platform_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_follows_platform, setup, teardown),
