@@ -263,7 +263,8 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_TYPE_FIND] =
 		"SELECT " TYPE_PLAIN_COLUMNS ", NULL FROM provision_type t WHERE t.slug = ?1",
 	/* search.c's passes: rank every match in a span of rowids; make the
-	 * snippets of the rows kept; check a kept row's severity; the
+	 * snippets of the rows kept, in a walk of their span or one by one;
+	 * check a kept row's severity; the
 	 * provisions of a platform, and of a kind. */
 	[STMT_SEARCH_RANK] =
 		"SELECT f.rowid, " SEARCH_RANK " FROM provision_fts f"
@@ -275,6 +276,9 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"SELECT f.rowid, " SEARCH_SNIPPET " FROM provision_fts f"
 		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"
 		"   AND clause_wanted(f.rowid)",
+	[STMT_SEARCH_SNIPPET] =
+		"SELECT " SEARCH_SNIPPET " FROM provision_fts WHERE provision_fts MATCH ?1"
+		" AND rowid = ?2",
 	[STMT_SEARCH_FILTER] =
 		"SELECT 1 FROM provision WHERE id = ?1 AND severity = ?2",
 	[STMT_SEARCH_PLATFORM_IDS] =

@@ -704,6 +704,67 @@ test_search_filters_and_snippets(void **state)
 	assert_non_null(strstr(snippet, STORE_MARK_START "models" STORE_MARK_END));
 }
 
+/* The hits of a search with their snippets. */
+struct snippets {
+	int64_t id[100];
+	char text[100][160];
+	int n;
+};
+
+static int
+keep_hit_snippet(const struct store_hit *hit, void *ctx)
+{
+	struct snippets *sn = ctx;
+
+	assert_true(sn->n < 100);
+	sn->id[sn->n] = hit->provision->id;
+	snprintf(sn->text[sn->n], sizeof(sn->text[0]), "%s", hit->snippet);
+	sn->n++;
+	return 0;
+}
+
+/* The snippets are made row by row (FTS5 seeking each kept row) or, for a
+ * prefix query, in a walk of the rowids the kept rows span: a word and
+ * a prefix of it that matches the same rows get the same snippets, marked
+ * alike, whichever rows the others between them are. */
+static void
+test_search_snippets_alike_by_row_and_by_span(void **state)
+{
+	struct fixture *f = *state;
+	struct snippets *word = calloc(1, sizeof(*word)), *prefix = calloc(1, sizeof(*prefix));
+	char key[16], excerpt[256];
+	int i, limit;
+
+	assert_non_null(word);
+	assert_non_null(prefix);
+	add_platform(f, "acme", "Acme");
+	for (i = 0; i < 200; i++) {
+		snprintf(excerpt, sizeof(excerpt), "Clause %d: disputes %s.%s", i,
+			 i % 4 == 0 ? "go to arbitration before a judge" : "are settled",
+			 i % 28 == 0 ? " The arbitration is final, arbitration binds." : "");
+		snprintf(key, sizeof(key), "k%d", i);
+		add_provision(f, key, "training", excerpt);
+	}
+	for (limit = 1; limit <= 60; limit += 59) {
+		memset(word, 0, sizeof(*word));
+		memset(prefix, 0, sizeof(*prefix));
+		assert_int_equal(store_search(f->st, "\"arbitration\"", NULL, limit,
+					      keep_hit_snippet, word), STORE_OK);
+		assert_int_equal(store_search(f->st, "\"arbitr\"*", NULL, limit,
+					      keep_hit_snippet, prefix), STORE_OK);
+		assert_int_equal(word->n, limit < 50 ? limit : 50);
+		assert_int_equal(prefix->n, word->n);
+		for (i = 0; i < word->n; i++) {
+			assert_int_equal(prefix->id[i], word->id[i]);
+			assert_string_equal(prefix->text[i], word->text[i]);
+			assert_non_null(strstr(word->text[i], STORE_MARK_START "arbitration"
+						  STORE_MARK_END));
+		}
+	}
+	free(word);
+	free(prefix);
+}
+
 /* Every filter at once: a hit passes them all, and every row that passes
  * them all is a hit (the kind's and the platform's rows are read first,
  * the severity looked up row by row). */
@@ -886,6 +947,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_search_refuses_bad_expression, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filters_and_snippets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filters_combine, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_snippets_alike_by_row_and_by_span, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_walk_stops_when_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_platform_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_follows_platform, setup, teardown),
