@@ -7,11 +7,11 @@
  * first few rows are wanted, so the store keeps those itself:
  *
  *   1. one pass over the matches ranks each (clause_rank, see rank.c; for
- *      a query of one phrase, the most common, clause_rank_walk ranks them
- *      all in one call) and keeps the best `limit` in a heap, ties going
- *      to the older row; a platform or kind filter is a list of ids read
- *      first, a severity filter a lookup made only for a row good enough
- *      to be kept;
+ *      a query of one phrase, or of phrases joined by OR, clause_rank_walk
+ *      ranks them all in one call) and keeps the best `limit` in a heap,
+ *      ties going to the older row; a platform or kind filter is a list
+ *      of ids read first, a severity filter a lookup made only for a row
+ *      good enough to be kept;
  *   2. a second pass makes the snippets of the kept rows: FTS5 seeks each
  *      by rowid, or (for a prefix query) walks the rowids they span,
  *      clause_wanted() letting the others by;
@@ -285,14 +285,69 @@ rank_failed(struct search *s, int rc)
 	return store_fail(s->st, "cannot search");
 }
 
-/* Pass 1 for a query of one phrase: every match ranked in one call
- * (clause_rank_walk), with no SQLite row per match.  *walked is 0 when
- * the query has several phrases, for rank_matches to do row by row. */
+static const char *
+skip_spaces(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* The end of the FTS5 string (a phrase) at p, after its closing quote and
+ * the '*' of a prefix; NULL when p is no string. */
+static const char *
+skip_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	for (;;) {
+		if (*p == '\0')
+			return NULL;
+		if (*p == '"' && p[1] != '"')
+			break;
+		p += *p == '"' ? 2 : 1;
+	}
+	p++;
+	return *p == '*' ? p + 1 : p;
+}
+
+/* How many phrases an FTS5 expression of strings joined by OR alone has
+ * ("a" OR "b"* OR "c d", as query_parse writes them), and 0 for any other
+ * expression (AND, NOT, NEAR, groups, column filters, barewords), which
+ * clause_rank_walk leaves to be ranked row by row.  An AND is left there
+ * too: FTS5 seeks from the rarer phrase's rows to the others', where a
+ * walk of each phrase would step through all of the common one's. */
+static int
+or_phrases(const char *match)
+{
+	const char *p = skip_spaces(match);
+	int n = 0;
+
+	for (;;) {
+		if ((p = skip_string(p)) == NULL)
+			return 0;
+		n++;
+		if (*p == '\0')
+			return n;
+		if (skip_spaces(p) == p)
+			return 0;
+		p = skip_spaces(p);
+		if (*p == '\0')
+			return n;
+		if (strncmp(p, "OR", 2) != 0 || skip_spaces(p + 2) == p + 2)
+			return 0;
+		p = skip_spaces(p + 2);
+	}
+}
+
+/* Pass 1 in one call (clause_rank_walk), with no SQLite row per match:
+ * for a query of one phrase, or of several joined by OR.  *walked is 0
+ * for any other, for rank_matches to do row by row. */
 static int
 walk_matches(struct search *s, const char *match, int64_t low, int64_t high, int *walked)
 {
 	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_WALK);
-	struct rank_walk walk = { consider, s, low, high, STORE_OK };
+	struct rank_walk walk = { consider, s, low, high, or_phrases(match), STORE_OK };
 	int rc;
 
 	*walked = 0;

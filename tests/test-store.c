@@ -322,9 +322,15 @@ test_search_keeps_the_best_of_many(void **state)
 	/* Four mentions rank above one. */
 	assert_true(all->rank[0] < all->rank[all->n - 1]);
 	/* A query of one phrase is ranked in one walk (clause_rank_walk), one
-	 * of two row by row: the same phrase twice orders the rows alike. */
+	 * of two joined by OR in a walk of each, one of two joined by AND row
+	 * by row: the same phrase twice orders the rows alike. */
 	memset(some, 0, sizeof(*some));
 	assert_int_equal(store_search(f->st, "\"arbitration\" OR \"arbitration\"", NULL, 0,
+				      keep_hit, some), STORE_OK);
+	assert_int_equal(some->n, all->n);
+	assert_memory_equal(some->id, all->id, all->n * sizeof(int64_t));
+	memset(some, 0, sizeof(*some));
+	assert_int_equal(store_search(f->st, "\"arbitration\" AND \"arbitration\"", NULL, 0,
 				      keep_hit, some), STORE_OK);
 	assert_int_equal(some->n, all->n);
 	assert_memory_equal(some->id, all->id, all->n * sizeof(int64_t));
@@ -363,6 +369,112 @@ test_search_keeps_the_best_of_many(void **state)
 	assert_int_equal(some->n, 20);
 	free(all);
 	free(some);
+}
+
+/* The matches of match with clause_rank's rank row by row, best first
+ * (ties to the older row), as the search would have them without
+ * clause_rank_walk: the reference a walk must give to the last bit. */
+static void
+rank_row_by_row(struct store *st, const char *match, struct hits *h)
+{
+	sqlite3_stmt *stmt;
+
+	assert_int_equal(sqlite3_prepare_v2(st->db,
+					    "SELECT rowid, clause_rank(provision_fts, 4.0, 3.0,"
+					    " 2.0, 1.0, 1.0) AS r FROM provision_fts"
+					    " WHERE provision_fts MATCH ?1 ORDER BY r, rowid",
+					    -1, &stmt, NULL), SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, match, -1, SQLITE_STATIC);
+	memset(h, 0, sizeof(*h));
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		assert_true(h->n < 400);
+		h->id[h->n] = sqlite3_column_int64(stmt, 0);
+		h->rank[h->n] = sqlite3_column_double(stmt, 1);
+		h->n++;
+	}
+	assert_int_equal(sqlite3_finalize(stmt), SQLITE_OK);
+}
+
+/* A query of phrases joined by OR is ranked in a walk of each phrase and
+ * a merge: the same rows, ranks and order as clause_rank row by row, with
+ * words of every frequency, in several columns, a prefix, a phrase of
+ * two words, any limit and a platform filter (a span of the rowids). */
+static void
+test_search_or_walk_ranks_as_row_by_row(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const queries[] = {
+		"\"data\" OR \"licence\"",
+		"\"licence\" OR \"data\" OR \"arbitr\"* OR \"binding arbitration\"",
+		"\"data\" OR \"nowhere\"",
+		"\"headline\" OR \"licence\"",
+	};
+	static const int limits[] = { 0, 1, 13 };
+	struct store_provision_in in = { 0 };
+	struct store_provision_filter filter = { 0 };
+	struct hits *ref = calloc(1, sizeof(*ref)), *h = calloc(1, sizeof(*h));
+	char key[16], excerpt[256], headline[64];
+	int64_t second_platform, second_first = 0;
+	size_t q;
+	int i, j, k, in_second;
+
+	assert_non_null(ref);
+	assert_non_null(h);
+	add_platform(f, "one", "One");
+	for (i = 0; i < 300; i++) {
+		if (i == 150)
+			add_platform(f, "two", "Two");
+		snprintf(excerpt, sizeof(excerpt), "Clause %d.%s%s%s", i,
+			 i % 2 == 0 ? " We use data." : "",
+			 i % 7 == 0 ? " Data, data and more data." : "",
+			 i % 11 == 0 ? " A licence for binding arbitration." : "");
+		snprintf(headline, sizeof(headline), "%s headline",
+			 i % 13 == 0 ? "Licence" : i % 5 == 0 ? "Arbitration" : "A");
+		snprintf(key, sizeof(key), "k%d", i);
+		in.key = key;
+		in.document_id = f->document;
+		in.kind = "training";
+		in.excerpt = excerpt;
+		in.headline = headline;
+		in.first_version = in.last_version = f->version;
+		assert_int_equal(store_put_provision(f->st, &in, i == 150 ? &second_first : NULL),
+				 STORE_OK);
+	}
+	second_platform = f->platform;
+	for (q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
+		rank_row_by_row(f->st, queries[q], ref);
+		assert_true(ref->n > 20);
+		for (k = 0; k < (int)(sizeof(limits) / sizeof(limits[0])); k++) {
+			memset(h, 0, sizeof(*h));
+			assert_int_equal(store_search(f->st, queries[q], NULL, limits[k], keep_hit,
+						      h), STORE_OK);
+			assert_int_equal(h->n, limits[k] > 0 ? limits[k] : ref->n);
+			for (i = 0; i < h->n; i++) {
+				assert_int_equal(h->id[i], ref->id[i]);
+				assert_true(h->rank[i] == ref->rank[i]);
+			}
+		}
+		/* The second platform's rows (the later ids), in the order of all. */
+		memset(h, 0, sizeof(*h));
+		filter.platform_id = second_platform;
+		assert_int_equal(store_search(f->st, queries[q], &filter, 0, keep_hit, h),
+				 STORE_OK);
+		for (i = 0, j = 0, in_second = 0; i < ref->n; i++) {
+			if (ref->id[i] < second_first)
+				continue;
+			in_second++;
+			assert_true(j < h->n);
+			assert_int_equal(h->id[j], ref->id[i]);
+			assert_true(h->rank[j] == ref->rank[i]);
+			j++;
+		}
+		assert_true(in_second > 0);
+		assert_int_equal(h->n, in_second);
+		for (i = 0; i < h->n; i++)
+			assert_int_equal(h->platform[i], second_platform);
+	}
+	free(ref);
+	free(h);
 }
 
 /* Filters are bound values, whatever the slug or kind holds. */
@@ -934,6 +1046,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_search_ranks_best_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_keeps_the_best_of_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_weighs_rare_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_or_walk_ranks_as_row_by_row, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_stem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_provision_elsewhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filter_with_hostile_slug, setup,
