@@ -13,8 +13,8 @@
  *      of ids read first, a severity filter a lookup made only for a row
  *      good enough to be kept;
  *   2. a second pass makes the snippets of the kept rows: FTS5 seeks each
- *      by rowid, or (for a prefix query) walks the rowids they span,
- *      clause_wanted() letting the others by;
+ *      by rowid, or (for a prefix longer than the index keeps) walks the
+ *      rowids they span, clause_wanted() letting the others by;
  *   3. each kept row is read by id, best first, for the callback.
  *
  * The three run in one read transaction, so that a writer committing
@@ -391,17 +391,51 @@ rank_matches(struct search *s, const char *match, int64_t low, int64_t high)
 	return rc == SQLITE_DONE ? STORE_OK : rank_failed(s, rc);
 }
 
-/* Whether an FTS5 expression has a prefix ('*' outside its strings). */
+/* Whether a byte is one of a word, as unicode61 sees it near enough:
+ * ASCII letters and digits and any byte of a multi-byte character. */
 static int
-has_prefix(const char *match)
+is_word_byte(unsigned char c)
 {
-	int quoted = 0;
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+	       || c >= 0x80;
+}
 
-	for (; *match != '\0'; match++) {
-		if (*match == '"')
-			quoted = !quoted;	/* "" in a string: out and in again. */
-		else if (*match == '*' && !quoted)
-			return 1;
+/* The characters of the last word of the string that ends (closing quote
+ * excluded) at end and starts after start. */
+static size_t
+last_word_chars(const char *start, const char *end)
+{
+	size_t n = 0;
+
+	while (end > start && is_word_byte((unsigned char)end[-1])) {
+		end--;
+		/* UTF-8: count the bytes that start a character. */
+		n += ((unsigned char)*end & 0xc0) != 0x80;
+	}
+	return n;
+}
+
+/* Whether an FTS5 expression has a prefix the index keeps no entries for
+ * (a '*' outside strings, after a last word shorter or longer than
+ * STORE_FTS_PREFIX_MIN..MAX characters), which FTS5 answers by merging
+ * the lists of every term it begins, anew for each statement.  A guess
+ * where the tokenizer sees the words otherwise costs time, never hits. */
+static int
+has_unindexed_prefix(const char *match)
+{
+	const char *p, *open = NULL;
+	size_t n;
+
+	for (p = match; *p != '\0'; p++) {
+		if (*p == '"') {
+			/* "" in a string closes and opens it again. */
+			open = open == NULL ? p : NULL;
+		} else if (*p == '*' && open == NULL) {
+			n = p > match && p[-1] == '"' ? last_word_chars(match, p - 1)
+						       : last_word_chars(match, p);
+			if (n < STORE_FTS_PREFIX_MIN || n > STORE_FTS_PREFIX_MAX)
+				return 1;
+		}
 	}
 	return 0;
 }
@@ -484,12 +518,15 @@ snippets_by_row(struct search *s, const char *match)
  * of their span goes through every match between the first and the
  * last, and the best rows of a common word are spread over all of them:
  * half the time of such a search went there.  Seeking each row costs
- * FTS5 a lookup of each term, except that a prefix's terms are merged
- * anew each time (2 ms for "servi*"): a query with one walks the span. */
+ * FTS5 a lookup of each term, except that the terms of a prefix the
+ * index has no entries for are merged anew each time (2 ms for
+ * "servi*"): a query with one walks the span. */
 static int
 make_snippets(struct search *s, const char *match)
 {
-	return has_prefix(match) ? snippets_by_span(s, match) : snippets_by_row(s, match);
+	if (has_unindexed_prefix(match))
+		return snippets_by_span(s, match);
+	return snippets_by_row(s, match);
 }
 
 /* Pass 3: each kept row, best first, to the callback. */

@@ -836,16 +836,20 @@ keep_hit_snippet(const struct store_hit *hit, void *ctx)
 }
 
 /* The snippets are made row by row (FTS5 seeking each kept row) or, for a
- * prefix query, in a walk of the rowids the kept rows span: a word and
- * a prefix of it that matches the same rows get the same snippets, marked
- * alike, whichever rows the others between them are. */
+ * prefix the index keeps no entries for, in a walk of the rowids the kept
+ * rows span: a word and prefixes of it that match the same rows get the
+ * same snippets, marked alike, whichever rows the others between them
+ * are. */
 static void
 test_search_snippets_alike_by_row_and_by_span(void **state)
 {
 	struct fixture *f = *state;
+	/* Seeked row by row: indexed prefix lengths; walked: a longer one. */
+	static const char *const prefixes[] = { "\"arbi\"*", "\"arbitr\"*" };
 	struct snippets *word = calloc(1, sizeof(*word)), *prefix = calloc(1, sizeof(*prefix));
 	char key[16], excerpt[256];
 	int i, limit;
+	size_t k;
 
 	assert_non_null(word);
 	assert_non_null(prefix);
@@ -857,20 +861,27 @@ test_search_snippets_alike_by_row_and_by_span(void **state)
 		snprintf(key, sizeof(key), "k%d", i);
 		add_provision(f, key, "training", excerpt);
 	}
+	assert_int_equal(STORE_FTS_PREFIX_MIN, 2);
+	assert_int_equal(STORE_FTS_PREFIX_MAX, 4);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master"
+				 " WHERE name = 'provision_fts' AND sql LIKE '%prefix=''2 3 4''%'"), 1);
 	for (limit = 1; limit <= 60; limit += 59) {
 		memset(word, 0, sizeof(*word));
-		memset(prefix, 0, sizeof(*prefix));
 		assert_int_equal(store_search(f->st, "\"arbitration\"", NULL, limit,
 					      keep_hit_snippet, word), STORE_OK);
-		assert_int_equal(store_search(f->st, "\"arbitr\"*", NULL, limit,
-					      keep_hit_snippet, prefix), STORE_OK);
 		assert_int_equal(word->n, limit < 50 ? limit : 50);
-		assert_int_equal(prefix->n, word->n);
-		for (i = 0; i < word->n; i++) {
-			assert_int_equal(prefix->id[i], word->id[i]);
-			assert_string_equal(prefix->text[i], word->text[i]);
+		for (i = 0; i < word->n; i++)
 			assert_non_null(strstr(word->text[i], STORE_MARK_START "arbitration"
 						  STORE_MARK_END));
+		for (k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
+			memset(prefix, 0, sizeof(*prefix));
+			assert_int_equal(store_search(f->st, prefixes[k], NULL, limit,
+						      keep_hit_snippet, prefix), STORE_OK);
+			assert_int_equal(prefix->n, word->n);
+			for (i = 0; i < word->n; i++) {
+				assert_int_equal(prefix->id[i], word->id[i]);
+				assert_string_equal(prefix->text[i], word->text[i]);
+			}
 		}
 	}
 	free(word);
