@@ -519,8 +519,8 @@ snippets_by_row(struct search *s, const char *match)
  * last, and the best rows of a common word are spread over all of them:
  * half the time of such a search went there.  Seeking each row costs
  * FTS5 a lookup of each term, except that the terms of a prefix the
- * index has no entries for are merged anew each time (2 ms for
- * "servi*"): a query with one walks the span. */
+ * index has no entries for are merged anew each time (2 ms for a
+ * common one): a query with one walks the span. */
 static int
 make_snippets(struct search *s, const char *match)
 {

@@ -77,10 +77,10 @@ enum store_stmt {
 };
 
 /* The lengths of prefix, in characters, the search index keeps entries
- * for (schema.c, version 3: prefix='2 3 4').  FTS5 answers a prefix of
+ * for (schema.c, version 8: prefix='2 3 4 5').  FTS5 answers a prefix of
  * another length by merging the lists of every term it begins. */
 #define STORE_FTS_PREFIX_MIN 2
-#define STORE_FTS_PREFIX_MAX 4
+#define STORE_FTS_PREFIX_MAX 5
 
 /* What clause_rank_walk() (rank.c) hands each match to: set by a search
  * for the time of its walk. */

@@ -845,7 +845,7 @@ test_search_snippets_alike_by_row_and_by_span(void **state)
 {
 	struct fixture *f = *state;
 	/* Seeked row by row: indexed prefix lengths; walked: a longer one. */
-	static const char *const prefixes[] = { "\"arbi\"*", "\"arbitr\"*" };
+	static const char *const prefixes[] = { "\"arbi\"*", "\"arbit\"*", "\"arbitr\"*" };
 	struct snippets *word = calloc(1, sizeof(*word)), *prefix = calloc(1, sizeof(*prefix));
 	char key[16], excerpt[256];
 	int i, limit;
@@ -862,9 +862,10 @@ test_search_snippets_alike_by_row_and_by_span(void **state)
 		add_provision(f, key, "training", excerpt);
 	}
 	assert_int_equal(STORE_FTS_PREFIX_MIN, 2);
-	assert_int_equal(STORE_FTS_PREFIX_MAX, 4);
+	assert_int_equal(STORE_FTS_PREFIX_MAX, 5);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master"
-				 " WHERE name = 'provision_fts' AND sql LIKE '%prefix=''2 3 4''%'"), 1);
+				 " WHERE name = 'provision_fts' AND sql LIKE '%prefix=''2 3 4 5''%'"),
+			 1);
 	for (limit = 1; limit <= 60; limit += 59) {
 		memset(word, 0, sizeof(*word));
 		assert_int_equal(store_search(f->st, "\"arbitration\"", NULL, limit,
