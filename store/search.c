@@ -13,8 +13,9 @@
  *      of ids read first, a severity filter a lookup made only for a row
  *      good enough to be kept;
  *   2. a second pass makes the snippets of the kept rows: FTS5 seeks each
- *      by rowid, or (for a prefix longer than the index keeps) walks the
- *      rowids they span, clause_wanted() letting the others by;
+ *      by rowid, or (where few matches lie between them, or for a prefix
+ *      the index keeps no entries for) walks the rowids they span,
+ *      clause_wanted() letting the others by;
  *   3. each kept row is read by id, best first, for the callback.
  *
  * The three run in one read transaction, so that a writer committing
@@ -32,8 +33,18 @@
 struct kept {
 	int64_t id;
 	double rank;		/* Lower is better. */
+	size_t seen;		/* Matches ranked up to this one, with it. */
 	char *snippet;
 };
+
+/* Matches in the span of the kept rows, per kept row, up to which pass 2
+ * walks the span rather than seek each row.  A seek costs FTS5 up to what
+ * stepping through 500 matches of a word does: a term's list is read from
+ * its start up to the row unless it is long enough to have an index of
+ * its own.  A match of a phrase of several words costs the walk more, all
+ * the rows that have its words, together or not: some ten times more. */
+#define SPAN_MATCHES_PER_ROW 500
+#define SPAN_PHRASE_MATCHES_PER_ROW 50
 
 /* The rows of a filter, sorted by id. */
 struct id_set {
@@ -47,6 +58,7 @@ struct search {
 	int limit;			/* Rows to keep; <= 0: all. */
 	struct kept *heap;		/* The worst kept row first, until sorted. */
 	size_t n, cap;
+	size_t seen;			/* Matches ranked, which come in rowid order. */
 	struct id_set platform;		/* With a platform filter only. */
 	struct id_set kind;		/* With a kind filter only. */
 };
@@ -128,7 +140,7 @@ compare_best_first(const void *a, const void *b)
 static int
 good_enough(const struct search *s, int64_t id, double rank)
 {
-	struct kept candidate = { id, rank, NULL };
+	struct kept candidate = { id, rank, 0, NULL };
 
 	return s->limit <= 0 || s->n < (size_t)s->limit || worse(&s->heap[0], &candidate);
 }
@@ -169,7 +181,7 @@ passes(struct search *s, int64_t id)
 static int
 keep(struct search *s, int64_t id, double rank)
 {
-	struct kept row = { id, rank, NULL };
+	struct kept row = { id, rank, s->seen, NULL };
 
 	if (s->limit > 0 && s->n == (size_t)s->limit) {
 		s->heap[0] = row;
@@ -265,6 +277,7 @@ consider(void *ctx, int64_t id, double rank)
 	struct search *s = ctx;
 	int ok;
 
+	s->seen++;
 	if (!good_enough(s, id, rank))
 		return STORE_OK;
 	ok = passes(s, id);
@@ -415,6 +428,30 @@ last_word_chars(const char *start, const char *end)
 	return n;
 }
 
+/* Whether an FTS5 expression has a string of several words ("of service"). */
+static int
+has_phrase_of_words(const char *match)
+{
+	const char *p;
+	int quoted = 0, words = 0, in_word = 0;
+
+	for (p = match; *p != '\0'; p++) {
+		if (*p == '"') {
+			/* "" in a string closes and opens it again. */
+			quoted = !quoted;
+			words = in_word = 0;
+		} else if (quoted && is_word_byte((unsigned char)*p)) {
+			words += !in_word;
+			in_word = 1;
+			if (words > 1)
+				return 1;
+		} else {
+			in_word = 0;
+		}
+	}
+	return 0;
+}
+
 /* Whether an FTS5 expression has a prefix the index keeps no entries for
  * (a '*' outside strings, after a last word shorter or longer than
  * STORE_FTS_PREFIX_MIN..MAX characters), which FTS5 answers by merging
@@ -518,13 +555,18 @@ snippets_by_row(struct search *s, const char *match)
  * of their span goes through every match between the first and the
  * last, and the best rows of a common word are spread over all of them:
  * half the time of such a search went there.  Seeking each row costs
- * FTS5 a lookup of each term, except that the terms of a prefix the
- * index has no entries for are merged anew each time (2 ms for a
- * common one): a query with one walks the span. */
+ * FTS5 a lookup of each term instead, more than the walk where the span
+ * holds few matches (pass 1 counted them), and much more for a prefix the
+ * index has no entries for, whose terms it merges anew each time (2 ms
+ * for a common one). */
 static int
 make_snippets(struct search *s, const char *match)
 {
-	if (has_unindexed_prefix(match))
+	size_t in_span = s->heap[s->n - 1].seen - s->heap[0].seen + 1;
+	size_t per_row = has_phrase_of_words(match) ? SPAN_PHRASE_MATCHES_PER_ROW
+						    : SPAN_MATCHES_PER_ROW;
+
+	if (in_span <= per_row * s->n || has_unindexed_prefix(match))
 		return snippets_by_span(s, match);
 	return snippets_by_row(s, match);
 }
