@@ -378,29 +378,35 @@ walk_matches(struct search *s, const char *match, int64_t low, int64_t high, int
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rank_failed(s, rc);
 }
 
-/* Pass 1: rank every match, keep the best. */
+/* Pass 1: rank every match, keep the best.  Row by row, a kind filter's
+ * rows are let by before clause_rank ranks them (clause_wanted): it lets
+ * one in twenty-five by, and ranking the others was most of the time. */
 static int
 rank_matches(struct search *s, const char *match, int64_t low, int64_t high)
 {
+	int by_kind = s->f != NULL && s->f->kind != NULL;
 	sqlite3_stmt *stmt;
-	int rc, walked;
+	int rc, walked, ok = STORE_OK;
 
 	if ((rc = walk_matches(s, match, low, high, &walked)) != STORE_OK || walked)
 		return rc;
-	if ((stmt = store_stmt(s->st, STMT_SEARCH_RANK)) == NULL)
+	stmt = store_stmt(s->st, by_kind ? STMT_SEARCH_RANK_WANTED : STMT_SEARCH_RANK);
+	if (stmt == NULL)
 		return STORE_ERROR;
 	store_bind_text(stmt, 1, match);
 	sqlite3_bind_int64(stmt, 2, low);
 	sqlite3_bind_int64(stmt, 3, high);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int ok = consider(s, sqlite3_column_int64(stmt, 0), sqlite3_column_double(stmt, 1));
-
-		if (ok != STORE_OK) {
-			sqlite3_reset(stmt);
-			return ok;
-		}
+	if (by_kind) {
+		s->st->wanted = s->kind.id;
+		s->st->nwanted = s->kind.n;
 	}
+	while (ok == STORE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		ok = consider(s, sqlite3_column_int64(stmt, 0), sqlite3_column_double(stmt, 1));
 	sqlite3_reset(stmt);
+	s->st->wanted = NULL;
+	s->st->nwanted = 0;
+	if (ok != STORE_OK)
+		return ok;
 	return rc == SQLITE_DONE ? STORE_OK : rank_failed(s, rc);
 }
 

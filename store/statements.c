@@ -269,6 +269,11 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_SEARCH_RANK] =
 		"SELECT f.rowid, " SEARCH_RANK " FROM provision_fts f"
 		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3",
+	/* The same, the rows a kind filter lets by (clause_wanted) alone. */
+	[STMT_SEARCH_RANK_WANTED] =
+		"SELECT f.rowid, " SEARCH_RANK " FROM provision_fts f"
+		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"
+		"   AND clause_wanted(f.rowid)",
 	/* One call ranks every match of a one-phrase query (rank.c). */
 	[STMT_SEARCH_WALK] =
 		"SELECT " SEARCH_RANK_WALK " FROM provision_fts WHERE provision_fts MATCH ?1 LIMIT 1",

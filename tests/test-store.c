@@ -910,7 +910,7 @@ test_search_filters_combine(void **state)
 		add_platform(f, p == 0 ? "one" : "two", p == 0 ? "One" : "Two");
 		platform[p] = f->platform;
 		for (i = 0; i < 40; i++) {
-			snprintf(key, sizeof(key), "k%d", i);
+			snprintf(key, sizeof(key), "p%dk%d", p, i);
 			in.key = key;
 			in.document_id = f->document;
 			in.kind = i % 3 == 0 ? "arbitration" : "training";
@@ -930,6 +930,17 @@ test_search_filters_combine(void **state)
 		assert_int_equal(h->platform[i], platform[1]);
 		assert_string_equal(h->kind[i], "arbitration");
 	}
+	/* Row by row (an AND), the kind's rows let by before they are ranked. */
+	filter.platform_id = 0;
+	filter.severity = NULL;
+	memset(h, 0, sizeof(*h));
+	assert_int_equal(store_search(f->st, "\"chats\" AND \"court\"", &filter, 0, keep_hit, h),
+			 STORE_OK);
+	assert_int_equal(h->n, 2 * 14);
+	for (i = 0; i < h->n; i++)
+		assert_string_equal(h->kind[i], "arbitration");
+	filter.platform_id = platform[1];
+	filter.severity = "low";
 	/* A kind no row has: no hit, and no error. */
 	filter.kind = "nosuch";
 	memset(h, 0, sizeof(*h));
