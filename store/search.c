@@ -148,7 +148,7 @@ good_enough(const struct search *s, int64_t id, double rank)
 static int
 in_set(const struct id_set *set, int64_t id)
 {
-	return bsearch(&id, set->id, set->n, sizeof(id), compare_id) != NULL;
+	return set->n > 0 && bsearch(&id, set->id, set->n, sizeof(id), compare_id) != NULL;
 }
 
 /* Whether the row passes the filters: 1, 0, or a STORE_ status < 0. */
@@ -226,7 +226,9 @@ read_ids(struct search *s, sqlite3_stmt *stmt, struct id_set *set, const char *w
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(s->st, what);
-	qsort(set->id, set->n, sizeof(int64_t), compare_id);
+	/* No rows, no array: qsort wants one all the same. */
+	if (set->n > 1)
+		qsort(set->id, set->n, sizeof(int64_t), compare_id);
 	return STORE_OK;
 }
 
