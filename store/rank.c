@@ -150,6 +150,29 @@ clause_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	sqlite3_result_double(ctx, -score);
 }
 
+/* Whether the walk hands the row over: in its span, and among its only
+ * rows where it has them (a kind filter's).  Asked before the row is
+ * ranked, which a row that would be thrown away need not be. */
+static int
+compare_rowid(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+walk_wants(const struct rank_walk *walk, sqlite3_int64 id)
+{
+	int64_t key = id;
+
+	if (id < walk->low || id > walk->high)
+		return 0;
+	return walk->only == NULL
+	       || (walk->nonly > 0
+		   && bsearch(&key, walk->only, walk->nonly, sizeof(key), compare_rowid) != NULL);
+}
+
 /* A walk of clause_rank_walk() over one phrase's matches. */
 struct walk_rows {
 	struct rank_walk *walk;
@@ -165,7 +188,7 @@ walk_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 	double score;
 	int rc;
 
-	if (id < w->walk->low || id > w->walk->high)
+	if (!walk_wants(w->walk, id))
 		return SQLITE_OK;
 	rc = phrase_places(api, fts, 0, w->nval, w->val, &score);
 	if (rc != SQLITE_OK)
@@ -204,7 +227,7 @@ gather_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 	double places;
 	int rc;
 
-	if (id < g->walk->low || id > g->walk->high)
+	if (!walk_wants(g->walk, id))
 		return SQLITE_OK;
 	/* In the walk of one phrase, that phrase is phrase 0. */
 	if ((rc = phrase_places(api, fts, 0, g->nval, g->val, &places)) != SQLITE_OK)
@@ -264,14 +287,17 @@ hand_matches(struct rank_walk *walk, const struct phrase_rows *rows, int n,
 }
 
 /* Room for the rows of phrase i: as many as it was counted to have (or
- * as the span holds), and some, for the count is an estimate past
- * COUNT_EXACTLY; growing a list of tens of thousands would copy it. */
+ * as the span, or the only rows, hold), and some, for the count is an
+ * estimate past COUNT_EXACTLY; growing a list of tens of thousands would
+ * copy it. */
 static size_t
 rows_room(const struct rank_walk *walk, const struct rank_idf *data, int i)
 {
 	double width = (double)walk->high - (double)walk->low + 1.0;
 	double hits = data->hits[i] * 1.125;
 
+	if (walk->only != NULL && (double)walk->nonly < width)
+		width = (double)walk->nonly;
 	return (size_t)(hits < width ? hits : width) + 256;
 }
 

@@ -362,12 +362,17 @@ static int
 walk_matches(struct search *s, const char *match, int64_t low, int64_t high, int *walked)
 {
 	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_WALK);
-	struct rank_walk walk = { consider, s, low, high, or_phrases(match), STORE_OK };
+	struct rank_walk walk = { consider, s, low, high, NULL, 0, or_phrases(match), STORE_OK };
 	int rc;
 
 	*walked = 0;
 	if (stmt == NULL)
 		return STORE_ERROR;
+	/* A kind lets one row in twenty-five by: the others are not ranked. */
+	if (s->f != NULL && s->f->kind != NULL) {
+		walk.only = s->kind.id;
+		walk.nonly = s->kind.n;
+	}
 	store_bind_text(stmt, 1, match);
 	s->st->walk = &walk;
 	rc = sqlite3_step(stmt);

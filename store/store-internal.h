@@ -88,7 +88,9 @@ enum store_stmt {
 struct rank_walk {
 	int (*row)(void *ctx, int64_t id, double rank);	/* STORE_OK or an error. */
 	void *ctx;
-	int64_t low, high;	/* The rowids to hand over. */
+	int64_t low, high;	/* The rowids to hand over, */
+	const int64_t *only;	/* and of those only these (sorted), */
+	size_t nonly;		/* or all where only is NULL. */
 	int or_phrases;		/* Of a query of phrases joined by OR alone,
 				 * how many; 0 for any other query. */
 	int rc;			/* row's first error, which ended the walk. */

@@ -398,7 +398,8 @@ rank_row_by_row(struct store *st, const char *match, struct hits *h)
 /* A query of phrases joined by OR is ranked in a walk of each phrase and
  * a merge: the same rows, ranks and order as clause_rank row by row, with
  * words of every frequency, in several columns, a prefix, a phrase of
- * two words, any limit and a platform filter (a span of the rowids). */
+ * two words, any limit, a platform filter (a span of the rowids) and a
+ * kind filter (rows the walk leaves unranked). */
 static void
 test_search_or_walk_ranks_as_row_by_row(void **state)
 {
@@ -414,9 +415,9 @@ test_search_or_walk_ranks_as_row_by_row(void **state)
 	struct store_provision_filter filter = { 0 };
 	struct hits *ref = calloc(1, sizeof(*ref)), *h = calloc(1, sizeof(*h));
 	char key[16], excerpt[256], headline[64];
-	int64_t second_platform, second_first = 0;
+	int64_t second_platform, second_first = 0, id, of_kind[100];
 	size_t q;
-	int i, j, k, in_second;
+	int i, j, k, in_second, nkind = 0, in_kind;
 
 	assert_non_null(ref);
 	assert_non_null(h);
@@ -433,12 +434,15 @@ test_search_or_walk_ranks_as_row_by_row(void **state)
 		snprintf(key, sizeof(key), "k%d", i);
 		in.key = key;
 		in.document_id = f->document;
-		in.kind = "training";
+		in.kind = i % 3 == 0 ? "arbitration" : "training";
 		in.excerpt = excerpt;
 		in.headline = headline;
 		in.first_version = in.last_version = f->version;
-		assert_int_equal(store_put_provision(f->st, &in, i == 150 ? &second_first : NULL),
-				 STORE_OK);
+		assert_int_equal(store_put_provision(f->st, &in, &id), STORE_OK);
+		if (i == 150)
+			second_first = id;
+		if (i % 3 == 0)
+			of_kind[nkind++] = id;
 	}
 	second_platform = f->platform;
 	for (q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
@@ -472,6 +476,26 @@ test_search_or_walk_ranks_as_row_by_row(void **state)
 		assert_int_equal(h->n, in_second);
 		for (i = 0; i < h->n; i++)
 			assert_int_equal(h->platform[i], second_platform);
+		/* The kind's rows, in the order of all. */
+		memset(h, 0, sizeof(*h));
+		filter.platform_id = 0;
+		filter.kind = "arbitration";
+		assert_int_equal(store_search(f->st, queries[q], &filter, 0, keep_hit, h),
+				 STORE_OK);
+		for (i = 0, j = 0, in_kind = 0; i < ref->n; i++) {
+			for (k = 0; k < nkind && of_kind[k] != ref->id[i]; k++)
+				;
+			if (k == nkind)
+				continue;
+			in_kind++;
+			assert_true(j < h->n);
+			assert_int_equal(h->id[j], ref->id[i]);
+			assert_true(h->rank[j] == ref->rank[i]);
+			j++;
+		}
+		assert_true(in_kind > 0);
+		assert_int_equal(h->n, in_kind);
+		filter.kind = NULL;
 	}
 	free(ref);
 	free(h);
