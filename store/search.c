@@ -575,11 +575,16 @@ snippets_by_row(struct search *s, const char *match)
 static int
 make_snippets(struct search *s, const char *match)
 {
-	size_t in_span = s->heap[s->n - 1].seen - s->heap[0].seen + 1;
+	double in_span = (double)(s->heap[s->n - 1].seen - s->heap[0].seen + 1);
 	size_t per_row = has_phrase_of_words(match) ? SPAN_PHRASE_MATCHES_PER_ROW
 						    : SPAN_MATCHES_PER_ROW;
 
-	if (in_span <= per_row * s->n || has_unindexed_prefix(match))
+	/* Pass 1 counted a kind's rows alone, which the walk of the span steps
+	 * through with all the others: as many more as the kind is rare. */
+	if (s->f != NULL && s->f->kind != NULL)
+		in_span *= (double)(s->kind.id[s->kind.n - 1] - s->kind.id[0] + 1)
+			   / (double)s->kind.n;
+	if (in_span <= (double)(per_row * s->n) || has_unindexed_prefix(match))
 		return snippets_by_span(s, match);
 	return snippets_by_row(s, match);
 }
