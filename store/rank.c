@@ -21,7 +21,8 @@
  * the query by FTS5 (xSetAuxdata) and freed with it. */
 struct rank_idf {
 	int nphrase;
-	double idf[];
+	double *hits;		/* Each phrase's count of rows (after idf[]); */
+	double idf[];		/* both left out for a single phrase. */
 };
 
 /* Matches counted exactly; past them a phrase's count is estimated. */
@@ -73,16 +74,18 @@ rank_idf(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
 	if (data != NULL)
 		return data;
 	n = api->xPhraseCount(fts);
-	data = malloc(sizeof(*data) + (size_t)(n > 0 ? n : 1) * sizeof(double));
+	data = malloc(sizeof(*data) + 2 * (size_t)(n > 0 ? n : 1) * sizeof(double));
 	if (data == NULL) {
 		*rc = SQLITE_NOMEM;
 		return NULL;
 	}
 	data->nphrase = n;
+	data->hits = data->idf + (n > 0 ? n : 1);
 	/* One phrase weighs the same in every row: its frequency, a pass
 	 * over every match, would change no row's place. */
 	if (n == 1) {
 		data->idf[0] = 1.0;
+		data->hits[0] = 0.0;
 		n = 0;
 	} else {
 		*rc = api->xRowCount(fts, &rows);
@@ -94,6 +97,7 @@ rank_idf(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
 		*rc = count_phrase(api, fts, i, rows, &hits);
 		if (hits > (double)rows)
 			hits = (double)rows;
+		data->hits[i] = hits;
 		idf = log(0.5 + ((double)rows - hits + 0.5) / (hits + 0.5));
 		data->idf[i] = idf > 1e-6 ? idf : 1e-6;
 	}
@@ -146,6 +150,29 @@ clause_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	sqlite3_result_double(ctx, -score);
 }
 
+/* Whether the walk hands the row over: in its span, and among its only
+ * rows where it has them (a kind filter's).  Asked before the row is
+ * ranked, which a row that would be thrown away need not be. */
+static int
+compare_rowid(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+walk_wants(const struct rank_walk *walk, sqlite3_int64 id)
+{
+	int64_t key = id;
+
+	if (id < walk->low || id > walk->high)
+		return 0;
+	return walk->only == NULL
+	       || (walk->nonly > 0
+		   && bsearch(&key, walk->only, walk->nonly, sizeof(key), compare_rowid) != NULL);
+}
+
 /* A walk of clause_rank_walk() over one phrase's matches. */
 struct walk_rows {
 	struct rank_walk *walk;
@@ -161,7 +188,7 @@ walk_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 	double score;
 	int rc;
 
-	if (id < w->walk->low || id > w->walk->high)
+	if (!walk_wants(w->walk, id))
 		return SQLITE_OK;
 	rc = phrase_places(api, fts, 0, w->nval, w->val, &score);
 	if (rc != SQLITE_OK)
@@ -171,29 +198,176 @@ walk_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 	return w->walk->rc == STORE_OK ? SQLITE_OK : SQLITE_DONE;
 }
 
+/* One phrase's matches in the walk's span, in rowid order, with the
+ * score of the phrase's places in each. */
+struct phrase_row {
+	sqlite3_int64 id;
+	double places;
+};
+
+struct phrase_rows {
+	struct phrase_row *row;
+	size_t n, cap;
+};
+
+/* A walk of one phrase of several, gathering its rows in the span. */
+struct gather {
+	const struct rank_walk *walk;
+	struct phrase_rows *rows;
+	int nval;
+	sqlite3_value **val;
+};
+
+static int
+gather_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
+{
+	struct gather *g = ctx;
+	struct phrase_rows *r = g->rows;
+	sqlite3_int64 id = api->xRowid(fts);
+	double places;
+	int rc;
+
+	if (!walk_wants(g->walk, id))
+		return SQLITE_OK;
+	/* In the walk of one phrase, that phrase is phrase 0. */
+	if ((rc = phrase_places(api, fts, 0, g->nval, g->val, &places)) != SQLITE_OK)
+		return rc;
+	if (r->n == r->cap) {
+		size_t ncap = r->cap * 2;
+		struct phrase_row *grown = realloc(r->row, ncap * sizeof(*grown));
+
+		if (grown == NULL)
+			return SQLITE_NOMEM;
+		r->row = grown;
+		r->cap = ncap;
+	}
+	r->row[r->n].id = id;
+	r->row[r->n].places = places;
+	r->n++;
+	return SQLITE_OK;
+}
+
+/* The least rowid any phrase is at (at[]), into *id; 0 when every phrase
+ * is done with. */
+static int
+next_match(const struct phrase_rows *rows, int n, const size_t *at, sqlite3_int64 *id)
+{
+	int i, found = 0;
+
+	for (i = 0; i < n; i++) {
+		if (at[i] < rows[i].n && (!found || rows[i].row[at[i]].id < *id)) {
+			*id = rows[i].row[at[i]].id;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+/* Rank each row of any phrase and hand it to the walk's callback, in
+ * rowid order.  The score adds up the phrases' in phrase order, as
+ * clause_rank does, so that the ranks are the same to the last bit. */
+static void
+hand_matches(struct rank_walk *walk, const struct phrase_rows *rows, int n,
+	     const struct rank_idf *data, size_t *at)
+{
+	sqlite3_int64 id = 0;
+	int i;
+
+	while (walk->rc == STORE_OK && next_match(rows, n, at, &id)) {
+		double score = 0.0;
+
+		for (i = 0; i < n; i++) {
+			if (at[i] < rows[i].n && rows[i].row[at[i]].id == id) {
+				score += rows[i].row[at[i]].places * data->idf[i];
+				at[i]++;
+			}
+		}
+		walk->rc = walk->row(walk->ctx, id, -score);
+	}
+}
+
+/* Room for the rows of phrase i: as many as it was counted to have (or
+ * as the span, or the only rows, hold), and some, for the count is an
+ * estimate past COUNT_EXACTLY; growing a list of tens of thousands would
+ * copy it. */
+static size_t
+rows_room(const struct rank_walk *walk, const struct rank_idf *data, int i)
+{
+	double width = (double)walk->high - (double)walk->low + 1.0;
+	double hits = data->hits[i] * 1.125;
+
+	if (walk->only != NULL && (double)walk->nonly < width)
+		width = (double)walk->nonly;
+	return (size_t)(hits < width ? hits : width) + 256;
+}
+
+/* A query of phrases joined by OR: each phrase walked (xQueryPhrase) for
+ * its rows and the places in each, then the lists merged, the rows of
+ * any phrase ranked.  Row by row, each match costs an SQLite row and a
+ * call of clause_rank: an OR of two common words takes half the time
+ * this way. */
+static int
+walk_phrases(const Fts5ExtensionApi *api, Fts5Context *fts, struct rank_walk *walk, int nval,
+	     sqlite3_value **val)
+{
+	const struct rank_idf *data;
+	struct phrase_rows *rows;
+	size_t *at;
+	int rc = SQLITE_OK, n, i;
+
+	if ((data = rank_idf(api, fts, &rc)) == NULL)
+		return rc;
+	n = data->nphrase;
+	rows = calloc((size_t)n, sizeof(*rows));
+	at = calloc((size_t)n, sizeof(*at));
+	if (rows == NULL || at == NULL)
+		rc = SQLITE_NOMEM;
+	for (i = 0; rc == SQLITE_OK && i < n; i++) {
+		struct gather g = { walk, &rows[i], nval, val };
+
+		rows[i].cap = rows_room(walk, data, i);
+		if ((rows[i].row = malloc(rows[i].cap * sizeof(*rows[i].row))) == NULL)
+			rc = SQLITE_NOMEM;
+		else
+			rc = api->xQueryPhrase(fts, i, &g, gather_row);
+	}
+	if (rc == SQLITE_OK)
+		hand_matches(walk, rows, n, data, at);
+	for (i = 0; rows != NULL && i < n; i++)
+		free(rows[i].row);
+	free(rows);
+	free(at);
+	return rc;
+}
+
 /* clause_rank_walk(provision_fts, weights...): called on the first match
- * (LIMIT 1), it ranks every match of a one-phrase query in one walk
- * (xQueryPhrase) and hands each row in st->walk's span, with the rank
- * clause_rank would give it, to st->walk's callback: no SQLite row and no
- * function call per match.  Returns 1, or 0 when the query has more than
- * one phrase, which the caller then ranks row by row. */
+ * (LIMIT 1), it ranks every match of the query in one call and hands each
+ * row in st->walk's span, with the rank clause_rank would give it, to
+ * st->walk's callback: no SQLite row and no function call per match.  A
+ * query of one phrase is one walk of its matches (xQueryPhrase); one of
+ * phrases joined by OR alone (as the search found it, st->walk->or_phrases)
+ * a walk of each and a merge.  Returns 1, or 0 for any other query, which
+ * the caller then ranks row by row. */
 static void
 clause_rank_walk(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		 int nval, sqlite3_value **val)
 {
 	struct store *st = api->xUserData(fts);
 	struct walk_rows w = { st->walk, nval, val };
-	int rc;
+	int rc, nphrase = api->xPhraseCount(fts);
 
 	if (st->walk == NULL) {
 		sqlite3_result_error(ctx, "clause_rank_walk outside a search", -1);
 		return;
 	}
-	if (api->xPhraseCount(fts) != 1) {
+	if (nphrase == 1) {
+		rc = api->xQueryPhrase(fts, 0, &w, walk_row);
+	} else if (st->walk->or_phrases == nphrase) {
+		rc = walk_phrases(api, fts, st->walk, nval, val);
+	} else {
 		sqlite3_result_int(ctx, 0);
 		return;
 	}
-	rc = api->xQueryPhrase(fts, 0, &w, walk_row);
 	if (rc != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, rc);
 		return;

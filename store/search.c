@@ -7,13 +7,15 @@
  * first few rows are wanted, so the store keeps those itself:
  *
  *   1. one pass over the matches ranks each (clause_rank, see rank.c; for
- *      a query of one phrase, the most common, clause_rank_walk ranks them
- *      all in one call) and keeps the best `limit` in a heap, ties going
- *      to the older row; a platform filter is a list of ids read first, a
- *      kind or severity filter a lookup made only for a row good enough
- *      to be kept;
- *   2. a second pass over the rowids the kept rows span makes the snippets
- *      of those rows alone (clause_wanted() lets the others by);
+ *      a query of one phrase, or of phrases joined by OR, clause_rank_walk
+ *      ranks them all in one call) and keeps the best `limit` in a heap,
+ *      ties going to the older row; a platform or kind filter is a list
+ *      of ids read first, a severity filter a lookup made only for a row
+ *      good enough to be kept;
+ *   2. a second pass makes the snippets of the kept rows: FTS5 seeks each
+ *      by rowid, or (where few matches lie between them, or for a prefix
+ *      the index keeps no entries for) walks the rowids they span,
+ *      clause_wanted() letting the others by;
  *   3. each kept row is read by id, best first, for the callback.
  *
  * The three run in one read transaction, so that a writer committing
@@ -31,7 +33,23 @@
 struct kept {
 	int64_t id;
 	double rank;		/* Lower is better. */
+	size_t seen;		/* Matches ranked up to this one, with it. */
 	char *snippet;
+};
+
+/* Matches in the span of the kept rows, per kept row, up to which pass 2
+ * walks the span rather than seek each row.  A seek costs FTS5 up to what
+ * stepping through 500 matches of a word does: a term's list is read from
+ * its start up to the row unless it is long enough to have an index of
+ * its own.  A match of a phrase of several words costs the walk more, all
+ * the rows that have its words, together or not: some ten times more. */
+#define SPAN_MATCHES_PER_ROW 500
+#define SPAN_PHRASE_MATCHES_PER_ROW 50
+
+/* The rows of a filter, sorted by id. */
+struct id_set {
+	int64_t *id;
+	size_t n;
 };
 
 struct search {
@@ -40,8 +58,9 @@ struct search {
 	int limit;			/* Rows to keep; <= 0: all. */
 	struct kept *heap;		/* The worst kept row first, until sorted. */
 	size_t n, cap;
-	int64_t *platform_ids;		/* Sorted; with a platform filter only. */
-	size_t nplatform_ids;
+	size_t seen;			/* Matches ranked, which come in rowid order. */
+	struct id_set platform;		/* With a platform filter only. */
+	struct id_set kind;		/* With a kind filter only. */
 };
 
 /* Whether a is worse than b: a higher rank, or as high and younger. */
@@ -121,9 +140,15 @@ compare_best_first(const void *a, const void *b)
 static int
 good_enough(const struct search *s, int64_t id, double rank)
 {
-	struct kept candidate = { id, rank, NULL };
+	struct kept candidate = { id, rank, 0, NULL };
 
 	return s->limit <= 0 || s->n < (size_t)s->limit || worse(&s->heap[0], &candidate);
+}
+
+static int
+in_set(const struct id_set *set, int64_t id)
+{
+	return set->n > 0 && bsearch(&id, set->id, set->n, sizeof(id), compare_id) != NULL;
 }
 
 /* Whether the row passes the filters: 1, 0, or a STORE_ status < 0. */
@@ -136,16 +161,16 @@ passes(struct search *s, int64_t id)
 
 	if (f == NULL)
 		return 1;
-	if (f->platform_id != 0
-	    && bsearch(&id, s->platform_ids, s->nplatform_ids, sizeof(id), compare_id) == NULL)
+	if (f->platform_id != 0 && !in_set(&s->platform, id))
 		return 0;
-	if (f->kind == NULL && f->severity == NULL)
+	if (f->kind != NULL && !in_set(&s->kind, id))
+		return 0;
+	if (f->severity == NULL)
 		return 1;
 	if ((stmt = store_stmt(s->st, STMT_SEARCH_FILTER)) == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, id);
-	store_bind_text(stmt, 2, f->kind);
-	store_bind_text(stmt, 3, f->severity);
+	store_bind_text(stmt, 2, f->severity);
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	if (rc == SQLITE_ROW)
@@ -156,7 +181,7 @@ passes(struct search *s, int64_t id)
 static int
 keep(struct search *s, int64_t id, double rank)
 {
-	struct kept row = { id, rank, NULL };
+	struct kept row = { id, rank, s->seen, NULL };
 
 	if (s->limit > 0 && s->n == (size_t)s->limit) {
 		s->heap[0] = row;
@@ -177,36 +202,74 @@ keep(struct search *s, int64_t id, double rank)
 	return STORE_OK;
 }
 
-/* The ids of the platform's provisions, sorted. */
+/* The ids a bound statement returns, sorted, into set. */
 static int
-read_platform_ids(struct search *s, int64_t platform_id)
+read_ids(struct search *s, sqlite3_stmt *stmt, struct id_set *set, const char *what)
 {
-	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_PLATFORM_IDS);
 	size_t cap = 0;
 	int rc;
 
-	if (stmt == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, platform_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (s->nplatform_ids == cap) {
+		if (set->n == cap) {
 			size_t ncap = cap != 0 ? cap * 2 : 256;
-			int64_t *n = realloc(s->platform_ids, ncap * sizeof(*n));
+			int64_t *n = realloc(set->id, ncap * sizeof(*n));
 
 			if (n == NULL) {
 				sqlite3_reset(stmt);
 				return no_memory(s->st);
 			}
-			s->platform_ids = n;
+			set->id = n;
 			cap = ncap;
 		}
-		s->platform_ids[s->nplatform_ids++] = sqlite3_column_int64(stmt, 0);
+		set->id[set->n++] = sqlite3_column_int64(stmt, 0);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
-		return store_fail(s->st, "cannot read the platform's provisions");
-	qsort(s->platform_ids, s->nplatform_ids, sizeof(int64_t), compare_id);
+		return store_fail(s->st, what);
+	/* No rows, no array: qsort wants one all the same. */
+	if (set->n > 1)
+		qsort(set->id, set->n, sizeof(int64_t), compare_id);
 	return STORE_OK;
+}
+
+/* The ids of the platform's provisions, sorted. */
+static int
+read_platform_ids(struct search *s, int64_t platform_id)
+{
+	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_PLATFORM_IDS);
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, platform_id);
+	return read_ids(s, stmt, &s->platform, "cannot read the platform's provisions");
+}
+
+/* The ids of the kind's provisions, sorted: a few thousand read from the
+ * index at once cost less than the lookup of each row good enough to be
+ * kept, which on a common word is most of its matches (a twenty-fifth of
+ * them pass, so the heap fills late). */
+static int
+read_kind_ids(struct search *s, const char *kind)
+{
+	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_KIND_IDS);
+
+	if (stmt == NULL)
+		return STORE_ERROR;
+	store_bind_text(stmt, 1, kind);
+	return read_ids(s, stmt, &s->kind, "cannot read the kind's provisions");
+}
+
+/* Narrow [*low, *high] to the span of a filter's rows; 0 when it has none. */
+static int
+narrow_span(const struct id_set *set, int64_t *low, int64_t *high)
+{
+	if (set->n == 0)
+		return 0;
+	if (set->id[0] > *low)
+		*low = set->id[0];
+	if (set->id[set->n - 1] < *high)
+		*high = set->id[set->n - 1];
+	return *low <= *high;
 }
 
 /* One ranked row: kept when good enough and through the filters. */
@@ -216,6 +279,7 @@ consider(void *ctx, int64_t id, double rank)
 	struct search *s = ctx;
 	int ok;
 
+	s->seen++;
 	if (!good_enough(s, id, rank))
 		return STORE_OK;
 	ok = passes(s, id);
@@ -236,19 +300,79 @@ rank_failed(struct search *s, int rc)
 	return store_fail(s->st, "cannot search");
 }
 
-/* Pass 1 for a query of one phrase: every match ranked in one call
- * (clause_rank_walk), with no SQLite row per match.  *walked is 0 when
- * the query has several phrases, for rank_matches to do row by row. */
+static const char *
+skip_spaces(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* The end of the FTS5 string (a phrase) at p, after its closing quote and
+ * the '*' of a prefix; NULL when p is no string. */
+static const char *
+skip_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	for (;;) {
+		if (*p == '\0')
+			return NULL;
+		if (*p == '"' && p[1] != '"')
+			break;
+		p += *p == '"' ? 2 : 1;
+	}
+	p++;
+	return *p == '*' ? p + 1 : p;
+}
+
+/* How many phrases an FTS5 expression of strings joined by OR alone has
+ * ("a" OR "b"* OR "c d", as query_parse writes them), and 0 for any other
+ * expression (AND, NOT, NEAR, groups, column filters, barewords), which
+ * clause_rank_walk leaves to be ranked row by row.  An AND is left there
+ * too: FTS5 seeks from the rarer phrase's rows to the others', where a
+ * walk of each phrase would step through all of the common one's. */
+static int
+or_phrases(const char *match)
+{
+	const char *p = skip_spaces(match);
+	int n = 0;
+
+	for (;;) {
+		if ((p = skip_string(p)) == NULL)
+			return 0;
+		n++;
+		if (*p == '\0')
+			return n;
+		if (skip_spaces(p) == p)
+			return 0;
+		p = skip_spaces(p);
+		if (*p == '\0')
+			return n;
+		if (strncmp(p, "OR", 2) != 0 || skip_spaces(p + 2) == p + 2)
+			return 0;
+		p = skip_spaces(p + 2);
+	}
+}
+
+/* Pass 1 in one call (clause_rank_walk), with no SQLite row per match:
+ * for a query of one phrase, or of several joined by OR.  *walked is 0
+ * for any other, for rank_matches to do row by row. */
 static int
 walk_matches(struct search *s, const char *match, int64_t low, int64_t high, int *walked)
 {
 	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_WALK);
-	struct rank_walk walk = { consider, s, low, high, STORE_OK };
+	struct rank_walk walk = { consider, s, low, high, NULL, 0, or_phrases(match), STORE_OK };
 	int rc;
 
 	*walked = 0;
 	if (stmt == NULL)
 		return STORE_ERROR;
+	/* A kind lets one row in twenty-five by: the others are not ranked. */
+	if (s->f != NULL && s->f->kind != NULL) {
+		walk.only = s->kind.id;
+		walk.nonly = s->kind.n;
+	}
 	store_bind_text(stmt, 1, match);
 	s->st->walk = &walk;
 	rc = sqlite3_step(stmt);
@@ -261,40 +385,132 @@ walk_matches(struct search *s, const char *match, int64_t low, int64_t high, int
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : rank_failed(s, rc);
 }
 
-/* Pass 1: rank every match, keep the best. */
+/* Pass 1: rank every match, keep the best.  Row by row, a kind filter's
+ * rows are let by before clause_rank ranks them (clause_wanted): it lets
+ * one in twenty-five by, and ranking the others was most of the time. */
 static int
 rank_matches(struct search *s, const char *match, int64_t low, int64_t high)
 {
+	int by_kind = s->f != NULL && s->f->kind != NULL;
 	sqlite3_stmt *stmt;
-	int rc, walked;
+	int rc, walked, ok = STORE_OK;
 
 	if ((rc = walk_matches(s, match, low, high, &walked)) != STORE_OK || walked)
 		return rc;
-	if ((stmt = store_stmt(s->st, STMT_SEARCH_RANK)) == NULL)
+	stmt = store_stmt(s->st, by_kind ? STMT_SEARCH_RANK_WANTED : STMT_SEARCH_RANK);
+	if (stmt == NULL)
 		return STORE_ERROR;
 	store_bind_text(stmt, 1, match);
 	sqlite3_bind_int64(stmt, 2, low);
 	sqlite3_bind_int64(stmt, 3, high);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int ok = consider(s, sqlite3_column_int64(stmt, 0), sqlite3_column_double(stmt, 1));
-
-		if (ok != STORE_OK) {
-			sqlite3_reset(stmt);
-			return ok;
-		}
+	if (by_kind) {
+		s->st->wanted = s->kind.id;
+		s->st->nwanted = s->kind.n;
 	}
+	while (ok == STORE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		ok = consider(s, sqlite3_column_int64(stmt, 0), sqlite3_column_double(stmt, 1));
 	sqlite3_reset(stmt);
+	s->st->wanted = NULL;
+	s->st->nwanted = 0;
+	if (ok != STORE_OK)
+		return ok;
 	return rc == SQLITE_DONE ? STORE_OK : rank_failed(s, rc);
 }
 
-/* Pass 2: the snippets of the kept rows, which are sorted by id. */
+/* Whether a byte is one of a word, as unicode61 sees it near enough:
+ * ASCII letters and digits and any byte of a multi-byte character. */
 static int
-make_snippets(struct search *s, const char *match)
+is_word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+	       || c >= 0x80;
+}
+
+/* The characters of the last word of the string that ends (closing quote
+ * excluded) at end and starts after start. */
+static size_t
+last_word_chars(const char *start, const char *end)
+{
+	size_t n = 0;
+
+	while (end > start && is_word_byte((unsigned char)end[-1])) {
+		end--;
+		/* UTF-8: count the bytes that start a character. */
+		n += ((unsigned char)*end & 0xc0) != 0x80;
+	}
+	return n;
+}
+
+/* Whether an FTS5 expression has a string of several words ("of service"). */
+static int
+has_phrase_of_words(const char *match)
+{
+	const char *p;
+	int quoted = 0, words = 0, in_word = 0;
+
+	for (p = match; *p != '\0'; p++) {
+		if (*p == '"') {
+			/* "" in a string closes and opens it again. */
+			quoted = !quoted;
+			words = in_word = 0;
+		} else if (quoted && is_word_byte((unsigned char)*p)) {
+			words += !in_word;
+			in_word = 1;
+			if (words > 1)
+				return 1;
+		} else {
+			in_word = 0;
+		}
+	}
+	return 0;
+}
+
+/* Whether an FTS5 expression has a prefix the index keeps no entries for
+ * (a '*' outside strings, after a last word shorter or longer than
+ * STORE_FTS_PREFIX_MIN..MAX characters), which FTS5 answers by merging
+ * the lists of every term it begins, anew for each statement.  A guess
+ * where the tokenizer sees the words otherwise costs time, never hits. */
+static int
+has_unindexed_prefix(const char *match)
+{
+	const char *p, *open = NULL;
+	size_t n;
+
+	for (p = match; *p != '\0'; p++) {
+		if (*p == '"') {
+			/* "" in a string closes and opens it again. */
+			open = open == NULL ? p : NULL;
+		} else if (*p == '*' && open == NULL) {
+			n = p > match && p[-1] == '"' ? last_word_chars(match, p - 1)
+						       : last_word_chars(match, p);
+			if (n < STORE_FTS_PREFIX_MIN || n > STORE_FTS_PREFIX_MAX)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Set the snippet of kept row i to text (which may be NULL). */
+static int
+set_snippet(struct search *s, size_t i, const char *text)
+{
+	if (text == NULL)
+		return STORE_OK;
+	free(s->heap[i].snippet);
+	if ((s->heap[i].snippet = strdup(text)) == NULL)
+		return no_memory(s->st);
+	return STORE_OK;
+}
+
+/* The snippets in one walk over the rowids the kept rows span, the
+ * others let by (clause_wanted). */
+static int
+snippets_by_span(struct search *s, const char *match)
 {
 	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_SNIPPETS);
 	int64_t *ids = malloc(s->n * sizeof(*ids));
 	size_t i;
-	int rc;
+	int rc, ok = STORE_OK;
 
 	if (stmt == NULL || ids == NULL) {
 		free(ids);
@@ -307,26 +523,70 @@ make_snippets(struct search *s, const char *match)
 	store_bind_text(stmt, 1, match);
 	sqlite3_bind_int64(stmt, 2, ids[0]);
 	sqlite3_bind_int64(stmt, 3, ids[s->n - 1]);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (ok == STORE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(stmt, 0);
 		const int64_t *at = bsearch(&id, ids, s->n, sizeof(id), compare_id);
-		const char *text = store_column_text(stmt, 1);
 
-		if (at == NULL || text == NULL)
-			continue;
-		free(s->heap[at - ids].snippet);
-		if ((s->heap[at - ids].snippet = strdup(text)) == NULL) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
+		if (at != NULL)
+			ok = set_snippet(s, (size_t)(at - ids), store_column_text(stmt, 1));
 	}
 	sqlite3_reset(stmt);
 	s->st->wanted = NULL;
 	s->st->nwanted = 0;
 	free(ids);
-	if (rc == SQLITE_NOMEM)
-		return no_memory(s->st);
+	if (ok != STORE_OK)
+		return ok;
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(s->st, "cannot make the snippets");
+}
+
+/* The snippets one kept row at a time, FTS5 seeking each by rowid. */
+static int
+snippets_by_row(struct search *s, const char *match)
+{
+	size_t i;
+	int rc, ok;
+
+	for (i = 0; i < s->n; i++) {
+		sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_SNIPPET);
+
+		if (stmt == NULL)
+			return STORE_ERROR;
+		store_bind_text(stmt, 1, match);
+		sqlite3_bind_int64(stmt, 2, s->heap[i].id);
+		rc = sqlite3_step(stmt);
+		ok = rc == SQLITE_ROW ? set_snippet(s, i, store_column_text(stmt, 0)) : STORE_OK;
+		sqlite3_reset(stmt);
+		if (ok != STORE_OK)
+			return ok;
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return store_fail(s->st, "cannot make a snippet");
+	}
+	return STORE_OK;
+}
+
+/* Pass 2: the snippets of the kept rows, which are sorted by id.  A walk
+ * of their span goes through every match between the first and the
+ * last, and the best rows of a common word are spread over all of them:
+ * half the time of such a search went there.  Seeking each row costs
+ * FTS5 a lookup of each term instead, more than the walk where the span
+ * holds few matches (pass 1 counted them), and much more for a prefix the
+ * index has no entries for, whose terms it merges anew each time (2 ms
+ * for a common one). */
+static int
+make_snippets(struct search *s, const char *match)
+{
+	double in_span = (double)(s->heap[s->n - 1].seen - s->heap[0].seen + 1);
+	size_t per_row = has_phrase_of_words(match) ? SPAN_PHRASE_MATCHES_PER_ROW
+						    : SPAN_MATCHES_PER_ROW;
+
+	/* Pass 1 counted a kind's rows alone, which the walk of the span steps
+	 * through with all the others: as many more as the kind is rare. */
+	if (s->f != NULL && s->f->kind != NULL)
+		in_span *= (double)(s->kind.id[s->kind.n - 1] - s->kind.id[0] + 1)
+			   / (double)s->kind.n;
+	if (in_span <= (double)(per_row * s->n) || has_unindexed_prefix(match))
+		return snippets_by_span(s, match);
+	return snippets_by_row(s, match);
 }
 
 /* Pass 3: each kept row, best first, to the callback. */
@@ -372,14 +632,18 @@ search_run(struct search *s, const char *match, int (*cb)(const struct store_hit
 	int64_t low = INT64_MIN, high = INT64_MAX;
 	int rc;
 
+	/* Only the span of the filters' rows is walked. */
 	if (s->f != NULL && s->f->platform_id != 0) {
 		if ((rc = read_platform_ids(s, s->f->platform_id)) != STORE_OK)
 			return rc;
-		if (s->nplatform_ids == 0)
+		if (!narrow_span(&s->platform, &low, &high))
 			return STORE_OK;
-		/* Only the span of the platform's rows is walked. */
-		low = s->platform_ids[0];
-		high = s->platform_ids[s->nplatform_ids - 1];
+	}
+	if (s->f != NULL && s->f->kind != NULL) {
+		if ((rc = read_kind_ids(s, s->f->kind)) != STORE_OK)
+			return rc;
+		if (!narrow_span(&s->kind, &low, &high))
+			return STORE_OK;
 	}
 	if ((rc = rank_matches(s, match, low, high)) != STORE_OK || s->n == 0)
 		return rc;
@@ -406,7 +670,8 @@ store_search(struct store *st, const char *match, const struct store_provision_f
 	for (i = 0; i < s.n; i++)
 		free(s.heap[i].snippet);
 	free(s.heap);
-	free(s.platform_ids);
+	free(s.platform.id);
+	free(s.kind.id);
 	return rc;
 }
 

@@ -263,11 +263,17 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_TYPE_FIND] =
 		"SELECT " TYPE_PLAIN_COLUMNS ", NULL FROM provision_type t WHERE t.slug = ?1",
 	/* search.c's passes: rank every match in a span of rowids; make the
-	 * snippets of the rows kept; check a kept row's kind and severity;
-	 * the provisions of a platform. */
+	 * snippets of the rows kept, in a walk of their span or one by one;
+	 * check a kept row's severity; the
+	 * provisions of a platform, and of a kind. */
 	[STMT_SEARCH_RANK] =
 		"SELECT f.rowid, " SEARCH_RANK " FROM provision_fts f"
 		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3",
+	/* The same, the rows a kind filter lets by (clause_wanted) alone. */
+	[STMT_SEARCH_RANK_WANTED] =
+		"SELECT f.rowid, " SEARCH_RANK " FROM provision_fts f"
+		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"
+		"   AND clause_wanted(f.rowid)",
 	/* One call ranks every match of a one-phrase query (rank.c). */
 	[STMT_SEARCH_WALK] =
 		"SELECT " SEARCH_RANK_WALK " FROM provision_fts WHERE provision_fts MATCH ?1 LIMIT 1",
@@ -275,13 +281,18 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"SELECT f.rowid, " SEARCH_SNIPPET " FROM provision_fts f"
 		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"
 		"   AND clause_wanted(f.rowid)",
+	[STMT_SEARCH_SNIPPET] =
+		"SELECT " SEARCH_SNIPPET " FROM provision_fts WHERE provision_fts MATCH ?1"
+		" AND rowid = ?2",
 	[STMT_SEARCH_FILTER] =
-		"SELECT 1 FROM provision p JOIN provision_type t ON t.id = p.type_id"
-		" WHERE p.id = ?1 AND (?2 IS NULL OR t.slug = ?2)"
-		"   AND (?3 IS NULL OR p.severity = ?3)",
+		"SELECT 1 FROM provision WHERE id = ?1 AND severity = ?2",
 	[STMT_SEARCH_PLATFORM_IDS] =
 		"SELECT p.id FROM document d JOIN provision p ON p.document_id = d.id"
 		" WHERE d.platform_id = ?1",
+	/* Read from the index on type_id alone (a covering scan). */
+	[STMT_SEARCH_KIND_IDS] =
+		"SELECT p.id FROM provision_type t JOIN provision p ON p.type_id = t.id"
+		" WHERE t.slug = ?1",
 	/* The documents to fetch: all, one platform's, or the watched ones'. */
 	[STMT_FETCH_TARGETS] =
 		"SELECT d.id, pl.id, pl.slug, pl.name, d.kind, d.url, d.declaration, d.etag,"

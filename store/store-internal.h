@@ -54,10 +54,13 @@ enum store_stmt {
 	STMT_TYPE_LIST,
 	STMT_TYPE_FIND,
 	STMT_SEARCH_RANK,
+	STMT_SEARCH_RANK_WANTED,
 	STMT_SEARCH_WALK,
 	STMT_SEARCH_SNIPPETS,
+	STMT_SEARCH_SNIPPET,
 	STMT_SEARCH_FILTER,
 	STMT_SEARCH_PLATFORM_IDS,
+	STMT_SEARCH_KIND_IDS,
 	STMT_FETCH_TARGETS,
 	STMT_FETCH_LOG_ADD,
 	STMT_DOCUMENT_CHECKED,
@@ -74,12 +77,22 @@ enum store_stmt {
 	STMT_COUNT		/* Number of statements, not a statement. */
 };
 
+/* The lengths of prefix, in characters, the search index keeps entries
+ * for (schema.c, version 8: prefix='2 3 4 5').  FTS5 answers a prefix of
+ * another length by merging the lists of every term it begins. */
+#define STORE_FTS_PREFIX_MIN 2
+#define STORE_FTS_PREFIX_MAX 5
+
 /* What clause_rank_walk() (rank.c) hands each match to: set by a search
  * for the time of its walk. */
 struct rank_walk {
 	int (*row)(void *ctx, int64_t id, double rank);	/* STORE_OK or an error. */
 	void *ctx;
-	int64_t low, high;	/* The rowids to hand over. */
+	int64_t low, high;	/* The rowids to hand over, */
+	const int64_t *only;	/* and of those only these (sorted), */
+	size_t nonly;		/* or all where only is NULL. */
+	int or_phrases;		/* Of a query of phrases joined by OR alone,
+				 * how many; 0 for any other query. */
 	int rc;			/* row's first error, which ended the walk. */
 };
 

@@ -322,9 +322,15 @@ test_search_keeps_the_best_of_many(void **state)
 	/* Four mentions rank above one. */
 	assert_true(all->rank[0] < all->rank[all->n - 1]);
 	/* A query of one phrase is ranked in one walk (clause_rank_walk), one
-	 * of two row by row: the same phrase twice orders the rows alike. */
+	 * of two joined by OR in a walk of each, one of two joined by AND row
+	 * by row: the same phrase twice orders the rows alike. */
 	memset(some, 0, sizeof(*some));
 	assert_int_equal(store_search(f->st, "\"arbitration\" OR \"arbitration\"", NULL, 0,
+				      keep_hit, some), STORE_OK);
+	assert_int_equal(some->n, all->n);
+	assert_memory_equal(some->id, all->id, all->n * sizeof(int64_t));
+	memset(some, 0, sizeof(*some));
+	assert_int_equal(store_search(f->st, "\"arbitration\" AND \"arbitration\"", NULL, 0,
 				      keep_hit, some), STORE_OK);
 	assert_int_equal(some->n, all->n);
 	assert_memory_equal(some->id, all->id, all->n * sizeof(int64_t));
@@ -363,6 +369,136 @@ test_search_keeps_the_best_of_many(void **state)
 	assert_int_equal(some->n, 20);
 	free(all);
 	free(some);
+}
+
+/* The matches of match with clause_rank's rank row by row, best first
+ * (ties to the older row), as the search would have them without
+ * clause_rank_walk: the reference a walk must give to the last bit. */
+static void
+rank_row_by_row(struct store *st, const char *match, struct hits *h)
+{
+	sqlite3_stmt *stmt;
+
+	assert_int_equal(sqlite3_prepare_v2(st->db,
+					    "SELECT rowid, clause_rank(provision_fts, 4.0, 3.0,"
+					    " 2.0, 1.0, 1.0) AS r FROM provision_fts"
+					    " WHERE provision_fts MATCH ?1 ORDER BY r, rowid",
+					    -1, &stmt, NULL), SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, match, -1, SQLITE_STATIC);
+	memset(h, 0, sizeof(*h));
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		assert_true(h->n < 400);
+		h->id[h->n] = sqlite3_column_int64(stmt, 0);
+		h->rank[h->n] = sqlite3_column_double(stmt, 1);
+		h->n++;
+	}
+	assert_int_equal(sqlite3_finalize(stmt), SQLITE_OK);
+}
+
+/* A query of phrases joined by OR is ranked in a walk of each phrase and
+ * a merge: the same rows, ranks and order as clause_rank row by row, with
+ * words of every frequency, in several columns, a prefix, a phrase of
+ * two words, any limit, a platform filter (a span of the rowids) and a
+ * kind filter (rows the walk leaves unranked). */
+static void
+test_search_or_walk_ranks_as_row_by_row(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const queries[] = {
+		"\"data\" OR \"licence\"",
+		"\"licence\" OR \"data\" OR \"arbitr\"* OR \"binding arbitration\"",
+		"\"data\" OR \"nowhere\"",
+		"\"headline\" OR \"licence\"",
+	};
+	static const int limits[] = { 0, 1, 13 };
+	struct store_provision_in in = { 0 };
+	struct store_provision_filter filter = { 0 };
+	struct hits *ref = calloc(1, sizeof(*ref)), *h = calloc(1, sizeof(*h));
+	char key[16], excerpt[256], headline[64];
+	int64_t second_platform, second_first = 0, id, of_kind[100];
+	size_t q;
+	int i, j, k, in_second, nkind = 0, in_kind;
+
+	assert_non_null(ref);
+	assert_non_null(h);
+	add_platform(f, "one", "One");
+	for (i = 0; i < 300; i++) {
+		if (i == 150)
+			add_platform(f, "two", "Two");
+		snprintf(excerpt, sizeof(excerpt), "Clause %d.%s%s%s", i,
+			 i % 2 == 0 ? " We use data." : "",
+			 i % 7 == 0 ? " Data, data and more data." : "",
+			 i % 11 == 0 ? " A licence for binding arbitration." : "");
+		snprintf(headline, sizeof(headline), "%s headline",
+			 i % 13 == 0 ? "Licence" : i % 5 == 0 ? "Arbitration" : "A");
+		snprintf(key, sizeof(key), "k%d", i);
+		in.key = key;
+		in.document_id = f->document;
+		in.kind = i % 3 == 0 ? "arbitration" : "training";
+		in.excerpt = excerpt;
+		in.headline = headline;
+		in.first_version = in.last_version = f->version;
+		assert_int_equal(store_put_provision(f->st, &in, &id), STORE_OK);
+		if (i == 150)
+			second_first = id;
+		if (i % 3 == 0)
+			of_kind[nkind++] = id;
+	}
+	second_platform = f->platform;
+	for (q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
+		rank_row_by_row(f->st, queries[q], ref);
+		assert_true(ref->n > 20);
+		for (k = 0; k < (int)(sizeof(limits) / sizeof(limits[0])); k++) {
+			memset(h, 0, sizeof(*h));
+			assert_int_equal(store_search(f->st, queries[q], NULL, limits[k], keep_hit,
+						      h), STORE_OK);
+			assert_int_equal(h->n, limits[k] > 0 ? limits[k] : ref->n);
+			for (i = 0; i < h->n; i++) {
+				assert_int_equal(h->id[i], ref->id[i]);
+				assert_true(h->rank[i] == ref->rank[i]);
+			}
+		}
+		/* The second platform's rows (the later ids), in the order of all. */
+		memset(h, 0, sizeof(*h));
+		filter.platform_id = second_platform;
+		assert_int_equal(store_search(f->st, queries[q], &filter, 0, keep_hit, h),
+				 STORE_OK);
+		for (i = 0, j = 0, in_second = 0; i < ref->n; i++) {
+			if (ref->id[i] < second_first)
+				continue;
+			in_second++;
+			assert_true(j < h->n);
+			assert_int_equal(h->id[j], ref->id[i]);
+			assert_true(h->rank[j] == ref->rank[i]);
+			j++;
+		}
+		assert_true(in_second > 0);
+		assert_int_equal(h->n, in_second);
+		for (i = 0; i < h->n; i++)
+			assert_int_equal(h->platform[i], second_platform);
+		/* The kind's rows, in the order of all. */
+		memset(h, 0, sizeof(*h));
+		filter.platform_id = 0;
+		filter.kind = "arbitration";
+		assert_int_equal(store_search(f->st, queries[q], &filter, 0, keep_hit, h),
+				 STORE_OK);
+		for (i = 0, j = 0, in_kind = 0; i < ref->n; i++) {
+			for (k = 0; k < nkind && of_kind[k] != ref->id[i]; k++)
+				;
+			if (k == nkind)
+				continue;
+			in_kind++;
+			assert_true(j < h->n);
+			assert_int_equal(h->id[j], ref->id[i]);
+			assert_true(h->rank[j] == ref->rank[i]);
+			j++;
+		}
+		assert_true(in_kind > 0);
+		assert_int_equal(h->n, in_kind);
+		filter.kind = NULL;
+	}
+	free(ref);
+	free(h);
 }
 
 /* Filters are bound values, whatever the slug or kind holds. */
@@ -704,6 +840,139 @@ test_search_filters_and_snippets(void **state)
 	assert_non_null(strstr(snippet, STORE_MARK_START "models" STORE_MARK_END));
 }
 
+/* The hits of a search with their snippets. */
+struct snippets {
+	int64_t id[100];
+	char text[100][160];
+	int n;
+};
+
+static int
+keep_hit_snippet(const struct store_hit *hit, void *ctx)
+{
+	struct snippets *sn = ctx;
+
+	assert_true(sn->n < 100);
+	sn->id[sn->n] = hit->provision->id;
+	snprintf(sn->text[sn->n], sizeof(sn->text[0]), "%s", hit->snippet);
+	sn->n++;
+	return 0;
+}
+
+/* The snippets are made row by row (FTS5 seeking each kept row) or, where
+ * few matches lie between the kept rows and for a prefix the index keeps
+ * no entries for, in a walk of the rowids they span: a word and prefixes
+ * of it that match the same rows get the same snippets, marked alike,
+ * whichever way.  Three rows that say it three times, a hundred matches
+ * apart, are sought; sixty rows next to each other are walked. */
+static void
+test_search_snippets_alike_by_row_and_by_span(void **state)
+{
+	struct fixture *f = *state;
+	/* Seeked row by row: indexed prefix lengths; walked: a longer one. */
+	static const char *const prefixes[] = { "\"arbi\"*", "\"arbit\"*", "\"arbitr\"*" };
+	struct snippets *word = calloc(1, sizeof(*word)), *prefix = calloc(1, sizeof(*prefix));
+	char key[16], excerpt[256];
+	int i, limit;
+	size_t k;
+
+	assert_non_null(word);
+	assert_non_null(prefix);
+	add_platform(f, "acme", "Acme");
+	for (i = 0; i < 300; i++) {
+		snprintf(excerpt, sizeof(excerpt), "Clause %d: disputes %s.%s", i,
+			 i % 2 == 0 ? "go to arbitration before a judge" : "end in arbitration",
+			 i % 100 == 0 ? " The arbitration is final, arbitration binds." : "");
+		snprintf(key, sizeof(key), "k%d", i);
+		add_provision(f, key, "training", excerpt);
+	}
+	assert_int_equal(STORE_FTS_PREFIX_MIN, 2);
+	assert_int_equal(STORE_FTS_PREFIX_MAX, 5);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master"
+				 " WHERE name = 'provision_fts' AND sql LIKE '%prefix=''2 3 4 5''%'"),
+			 1);
+	for (limit = 3; limit <= 60; limit += 57) {
+		memset(word, 0, sizeof(*word));
+		assert_int_equal(store_search(f->st, "\"arbitration\"", NULL, limit,
+					      keep_hit_snippet, word), STORE_OK);
+		assert_int_equal(word->n, limit);
+		for (i = 0; i < word->n; i++)
+			assert_non_null(strstr(word->text[i], STORE_MARK_START "arbitration"
+						  STORE_MARK_END));
+		for (k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
+			memset(prefix, 0, sizeof(*prefix));
+			assert_int_equal(store_search(f->st, prefixes[k], NULL, limit,
+						      keep_hit_snippet, prefix), STORE_OK);
+			assert_int_equal(prefix->n, word->n);
+			for (i = 0; i < word->n; i++) {
+				assert_int_equal(prefix->id[i], word->id[i]);
+				assert_string_equal(prefix->text[i], word->text[i]);
+			}
+		}
+	}
+	free(word);
+	free(prefix);
+}
+
+/* Every filter at once: a hit passes them all, and every row that passes
+ * them all is a hit (the kind's and the platform's rows are read first,
+ * the severity looked up row by row). */
+static void
+test_search_filters_combine(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const severities[] = { "high", "medium", "low", "favourable" };
+	struct store_provision_filter filter = { 0 };
+	struct store_provision_in in = { 0 };
+	struct hits *h = calloc(1, sizeof(*h));
+	int64_t platform[2];
+	char key[16];
+	int i, p, expected = 0;
+
+	assert_non_null(h);
+	for (p = 0; p < 2; p++) {
+		add_platform(f, p == 0 ? "one" : "two", p == 0 ? "One" : "Two");
+		platform[p] = f->platform;
+		for (i = 0; i < 40; i++) {
+			snprintf(key, sizeof(key), "p%dk%d", p, i);
+			in.key = key;
+			in.document_id = f->document;
+			in.kind = i % 3 == 0 ? "arbitration" : "training";
+			in.excerpt = "Disputes about chats go to a court.";
+			in.severity = severities[i % 4];
+			in.first_version = in.last_version = f->version;
+			assert_int_equal(store_put_provision(f->st, &in, NULL), STORE_OK);
+			expected += p == 1 && i % 3 == 0 && i % 4 == 2;
+		}
+	}
+	filter.platform_id = platform[1];
+	filter.kind = "arbitration";
+	filter.severity = "low";
+	assert_int_equal(store_search(f->st, "\"chats\"", &filter, 0, keep_hit, h), STORE_OK);
+	assert_int_equal(h->n, expected);
+	for (i = 0; i < h->n; i++) {
+		assert_int_equal(h->platform[i], platform[1]);
+		assert_string_equal(h->kind[i], "arbitration");
+	}
+	/* Row by row (an AND), the kind's rows let by before they are ranked. */
+	filter.platform_id = 0;
+	filter.severity = NULL;
+	memset(h, 0, sizeof(*h));
+	assert_int_equal(store_search(f->st, "\"chats\" AND \"court\"", &filter, 0, keep_hit, h),
+			 STORE_OK);
+	assert_int_equal(h->n, 2 * 14);
+	for (i = 0; i < h->n; i++)
+		assert_string_equal(h->kind[i], "arbitration");
+	filter.platform_id = platform[1];
+	filter.severity = "low";
+	/* A kind no row has: no hit, and no error. */
+	filter.kind = "nosuch";
+	memset(h, 0, sizeof(*h));
+	assert_int_equal(store_search(f->st, "\"chats\"", &filter, 0, keep_hit, h), STORE_OK);
+	assert_int_equal(h->n, 0);
+	free(h);
+}
+
 static int
 keep_platform_row(const struct store_platform *p, void *ctx)
 {
@@ -825,6 +1094,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_search_ranks_best_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_keeps_the_best_of_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_weighs_rare_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_or_walk_ranks_as_row_by_row, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_stem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_provision_elsewhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filter_with_hostile_slug, setup,
@@ -837,6 +1108,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_find_platform, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_refuses_bad_expression, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filters_and_snippets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_filters_combine, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_snippets_alike_by_row_and_by_span, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_walk_stops_when_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_platform_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_follows_platform, setup, teardown),
