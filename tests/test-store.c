@@ -216,6 +216,7 @@ migrate_from(struct fixture *f, int from)
 	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
 	assert_int_equal(search_count(st, "\"arbitration\""), 1);
 	assert_int_equal(search_count(st, "\"old\""), 1);	/* The platform column. */
+	assert_int_equal(search_count(st, "\"arbit\"*"), 1);	/* An indexed prefix. */
 	assert_int_equal(store_count_provisions(st, &total), STORE_OK);
 	assert_int_equal(total, 1);
 	store_close(st);
