@@ -154,23 +154,11 @@ clause_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
  * rows where it has them (a kind filter's).  Asked before the row is
  * ranked, which a row that would be thrown away need not be. */
 static int
-compare_rowid(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int
 walk_wants(const struct rank_walk *walk, sqlite3_int64 id)
 {
-	int64_t key = id;
-
 	if (id < walk->low || id > walk->high)
 		return 0;
-	return walk->only == NULL
-	       || (walk->nonly > 0
-		   && bsearch(&key, walk->only, walk->nonly, sizeof(key), compare_rowid) != NULL);
+	return walk->only == NULL || store_ids_have(walk->only, walk->nonly, id);
 }
 
 /* A walk of clause_rank_walk() over one phrase's matches. */

@@ -145,10 +145,16 @@ good_enough(const struct search *s, int64_t id, double rank)
 	return s->limit <= 0 || s->n < (size_t)s->limit || worse(&s->heap[0], &candidate);
 }
 
+int
+store_ids_have(const int64_t *ids, size_t n, int64_t id)
+{
+	return n > 0 && bsearch(&id, ids, n, sizeof(id), compare_id) != NULL;
+}
+
 static int
 in_set(const struct id_set *set, int64_t id)
 {
-	return set->n > 0 && bsearch(&id, set->id, set->n, sizeof(id), compare_id) != NULL;
+	return store_ids_have(set->id, set->n, id);
 }
 
 /* Whether the row passes the filters: 1, 0, or a STORE_ status < 0. */
@@ -683,9 +689,7 @@ clause_wanted(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	int64_t id = sqlite3_value_int64(argv[0]);
 
 	(void)argc;
-	sqlite3_result_int(ctx, st->wanted != NULL
-				&& bsearch(&id, st->wanted, st->nwanted, sizeof(id),
-					   compare_id) != NULL);
+	sqlite3_result_int(ctx, store_ids_have(st->wanted, st->nwanted, id));
 }
 
 int

@@ -146,6 +146,9 @@ int store_rank_register(sqlite3 *db);
 /* search.c: register clause_wanted() with the connection. */
 int store_search_register(struct store *st);
 
+/* search.c: whether id is among ids[0..n), which are sorted. */
+int store_ids_have(const int64_t *ids, size_t n, int64_t id);
+
 /* read.c: a row of PROVISION_COLUMNS as a struct store_provision. */
 void store_row_provision(sqlite3_stmt *stmt, struct store_provision *p);
 
