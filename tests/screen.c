@@ -55,6 +55,7 @@ struct screen {
 	pid_t pid;			/* The child; -1 before the fork. */
 	int status;			/* Its exit status once known, else -1. */
 	int master;			/* Master side of the pty, non-blocking, or -1. */
+	int slave;			/* Ours, held while the child runs, or -1. */
 	int eof;			/* Every slave descriptor is closed. */
 	VTerm *vt;
 	VTermScreen *vs;
@@ -217,12 +218,14 @@ static const VTermScreenCallbacks screen_callbacks = {
  * Moving bytes.
  */
 
+static int peek_exit(struct screen *s);
+
 /* Write what waits in s->out as far as the master takes it, and read and
  * render what the child wrote, waiting up to wait_ms (0: only what is ready)
  * for either.  Returns the number of bytes rendered (> 0), 0 when none came,
  * or -1 when the terminal is closed (s->eof) and nothing came. */
 static int
-pump(struct screen *s, int wait_ms)
+pump_once(struct screen *s, int wait_ms)
 {
 	struct pollfd pfd;
 	char buf[4096];
@@ -281,6 +284,54 @@ pump(struct screen *s, int wait_ms)
 	if (got > 0)
 		return got;
 	return s->eof ? -1 : 0;
+}
+
+/* Let go of our slave descriptor once the child is gone and nothing more
+ * comes for SCREEN_DRAIN_MS, so that the master reads EIO and s->eof is set.
+ * Returns what pump() does. */
+static int
+release_slave(struct screen *s)
+{
+	int got = 0, n;
+
+	while ((n = pump_once(s, SCREEN_DRAIN_MS)) > 0)
+		got += n;
+	if (s->slave >= 0 && close(s->slave) != 0)
+		sys_error("close");
+	s->slave = -1;
+	if (got > 0)
+		return got;
+	return n < 0 ? -1 : pump_once(s, 0);
+}
+
+/* pump_once(), but while we hold a slave descriptor the master never reads
+ * EIO: look every SCREEN_DRAIN_MS whether the child has exited, and when it
+ * has, render what it left and let the slave go.  Holding it is what keeps
+ * the child's last output: a master that reads EIO once the last slave is
+ * closed may drop what the child wrote just before it exited. */
+static int
+pump(struct screen *s, int wait_ms)
+{
+	long long deadline = now_ms() + (wait_ms > 0 ? wait_ms : 0);
+	size_t unsent;
+	int n, step;
+
+	for (;;) {
+		step = ms_left(deadline);
+		if (s->slave >= 0 && step > SCREEN_DRAIN_MS)
+			step = SCREEN_DRAIN_MS;
+		unsent = s->outlen;
+		n = pump_once(s, step);
+		/* Having written is news too: flush_out() waits for it. */
+		if (n != 0 || s->slave < 0 || s->outlen != unsent)
+			return n;
+		if (peek_exit(s) != 0)
+			return -1;
+		if (s->status >= 0)
+			return release_slave(s);
+		if (ms_left(deadline) == 0)
+			return 0;
+	}
 }
 
 /* Write everything s->out holds, rendering meanwhile, within SCREEN_SEND_MS.
@@ -575,6 +626,7 @@ screen_start(const char *const *argv, const char *const *env, const char *term,
 	s->pid = -1;
 	s->status = -1;
 	s->master = -1;
+	s->slave = -1;
 	s->cursor_visible = 1;
 	s->alt = SCREEN_ALT_NEVER;
 	s->rows = rows;
@@ -637,6 +689,8 @@ screen_start(const char *const *argv, const char *const *env, const char *term,
 		fprintf(stderr, "screen: cannot run '%s': %s\n", file, strerror(err));
 		goto out;
 	}
+	s->slave = slave;
+	slave = -1;
 	ok = 1;
 out:
 	if (slave >= 0)
@@ -713,6 +767,8 @@ screen_stop(struct screen *s)
 			}
 		}
 	}
+	if (s->slave >= 0 && close(s->slave) != 0)
+		sys_error("close");
 	if (s->master >= 0 && close(s->master) != 0)
 		sys_error("close");
 	if (s->vt != NULL)
