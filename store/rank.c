@@ -25,6 +25,10 @@ struct rank_idf {
 	double idf[];		/* both left out for a single phrase. */
 };
 
+/* Columns of the index (excerpt, headline, impact, platform, kind), and
+ * some: the most whose weights a call reads. */
+#define RANK_COLUMNS_MAX 8
+
 /* Matches counted exactly; past them a phrase's count is estimated. */
 #define COUNT_EXACTLY 1000
 
@@ -108,10 +112,28 @@ rank_idf(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
 	return *rc == SQLITE_OK ? data : NULL;
 }
 
+/* The weight of each column, as the function's arguments give them;
+ * a column past them weighs 1.  Read once a call (or a walk), not once
+ * a place, where converting them took 2 % of a walk's instructions. */
+struct column_weights {
+	int n;
+	double weight[RANK_COLUMNS_MAX];
+};
+
+static void
+column_weights_read(struct column_weights *w, int nval, sqlite3_value **val)
+{
+	int i;
+
+	w->n = nval < RANK_COLUMNS_MAX ? nval : RANK_COLUMNS_MAX;
+	for (i = 0; i < w->n; i++)
+		w->weight[i] = sqlite3_value_double(val[i]);
+}
+
 /* The score of one phrase's places in the row, weighed by column. */
 static int
-phrase_places(const Fts5ExtensionApi *api, Fts5Context *fts, int phrase, int nval,
-	      sqlite3_value **val, double *score)
+phrase_places(const Fts5ExtensionApi *api, Fts5Context *fts, int phrase,
+	      const struct column_weights *w, double *score)
 {
 	Fts5PhraseIter iter;
 	int column, offset, rc;
@@ -119,7 +141,7 @@ phrase_places(const Fts5ExtensionApi *api, Fts5Context *fts, int phrase, int nva
 	*score = 0.0;
 	rc = api->xPhraseFirst(fts, phrase, &iter, &column, &offset);
 	for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &iter, &column, &offset))
-		*score += column < nval ? sqlite3_value_double(val[column]) : 1.0;
+		*score += column < w->n ? w->weight[column] : 1.0;
 	return rc;
 }
 
@@ -128,6 +150,7 @@ clause_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	    sqlite3_value **val)
 {
 	struct rank_idf *data;
+	struct column_weights w;
 	double score = 0.0;
 	int rc = SQLITE_OK, phrase;
 
@@ -135,12 +158,13 @@ clause_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
+	column_weights_read(&w, nval, val);
 	/* Phrase by phrase (xPhraseFirst), not xInst, which would first sort
 	 * every phrase's places in the row together. */
 	for (phrase = 0; rc == SQLITE_OK && phrase < data->nphrase; phrase++) {
 		double places;
 
-		rc = phrase_places(api, fts, phrase, nval, val, &places);
+		rc = phrase_places(api, fts, phrase, &w, &places);
 		score += places * data->idf[phrase];
 	}
 	if (rc != SQLITE_OK) {
@@ -164,8 +188,7 @@ walk_wants(const struct rank_walk *walk, sqlite3_int64 id)
 /* A walk of clause_rank_walk() over one phrase's matches. */
 struct walk_rows {
 	struct rank_walk *walk;
-	int nval;
-	sqlite3_value **val;
+	const struct column_weights *w;
 };
 
 static int
@@ -178,7 +201,7 @@ walk_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 
 	if (!walk_wants(w->walk, id))
 		return SQLITE_OK;
-	rc = phrase_places(api, fts, 0, w->nval, w->val, &score);
+	rc = phrase_places(api, fts, 0, w->w, &score);
 	if (rc != SQLITE_OK)
 		return rc;
 	w->walk->rc = w->walk->row(w->walk->ctx, id, -score);
@@ -202,8 +225,7 @@ struct phrase_rows {
 struct gather {
 	const struct rank_walk *walk;
 	struct phrase_rows *rows;
-	int nval;
-	sqlite3_value **val;
+	const struct column_weights *w;
 };
 
 static int
@@ -218,7 +240,7 @@ gather_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 	if (!walk_wants(g->walk, id))
 		return SQLITE_OK;
 	/* In the walk of one phrase, that phrase is phrase 0. */
-	if ((rc = phrase_places(api, fts, 0, g->nval, g->val, &places)) != SQLITE_OK)
+	if ((rc = phrase_places(api, fts, 0, g->w, &places)) != SQLITE_OK)
 		return rc;
 	if (r->n == r->cap) {
 		size_t ncap = r->cap * 2;
@@ -295,8 +317,8 @@ rows_room(const struct rank_walk *walk, const struct rank_idf *data, int i)
  * call of clause_rank: an OR of two common words takes half the time
  * this way. */
 static int
-walk_phrases(const Fts5ExtensionApi *api, Fts5Context *fts, struct rank_walk *walk, int nval,
-	     sqlite3_value **val)
+walk_phrases(const Fts5ExtensionApi *api, Fts5Context *fts, struct rank_walk *walk,
+	     const struct column_weights *w)
 {
 	const struct rank_idf *data;
 	struct phrase_rows *rows;
@@ -311,7 +333,7 @@ walk_phrases(const Fts5ExtensionApi *api, Fts5Context *fts, struct rank_walk *wa
 	if (rows == NULL || at == NULL)
 		rc = SQLITE_NOMEM;
 	for (i = 0; rc == SQLITE_OK && i < n; i++) {
-		struct gather g = { walk, &rows[i], nval, val };
+		struct gather g = { walk, &rows[i], w };
 
 		rows[i].cap = rows_room(walk, data, i);
 		if ((rows[i].row = malloc(rows[i].cap * sizeof(*rows[i].row))) == NULL)
@@ -341,17 +363,19 @@ clause_rank_walk(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
 		 int nval, sqlite3_value **val)
 {
 	struct store *st = api->xUserData(fts);
-	struct walk_rows w = { st->walk, nval, val };
+	struct column_weights weights;
+	struct walk_rows w = { st->walk, &weights };
 	int rc, nphrase = api->xPhraseCount(fts);
 
 	if (st->walk == NULL) {
 		sqlite3_result_error(ctx, "clause_rank_walk outside a search", -1);
 		return;
 	}
+	column_weights_read(&weights, nval, val);
 	if (nphrase == 1) {
 		rc = api->xQueryPhrase(fts, 0, &w, walk_row);
 	} else if (st->walk->or_phrases == nphrase) {
-		rc = walk_phrases(api, fts, st->walk, nval, val);
+		rc = walk_phrases(api, fts, st->walk, &weights);
 	} else {
 		sqlite3_result_int(ctx, 0);
 		return;
