@@ -18,7 +18,8 @@
  *
  *   word        that word
  *   word*       any word that starts with word
- *   a|b*|c      any of these in one place
+ *   a|b*|c      any of these in one place: one word each, so that
+ *               "a b|c d" is a, then b or c, then d
  *   ~N          up to N other words before the next element (N <= 30)
  *
  * A passage's score for a kind is the sum of the weights of the kind's
