@@ -315,6 +315,13 @@ test_kinds_on_corpus_passages(void **state)
 		{ "replit/privacy-policy/2025-12-10.md",
 		  "You may request access to the information we maintain about you",
 		  "user-rights" },
+		/* A reminder to review the terms; a transfer to countries
+		 * without "an adequate level of data protection". */
+		{ "wetransfer/terms-of-service/2026-08-04.md",
+		  "review the Terms regularly, and to check the Service", "unilateral-change" },
+		{ "github-copilot/privacy-policy/2026-04-27.md",
+		  "not recognized as having an adequate level of data protection",
+		  "international-transfers" },
 	};
 
 	(void)state;
