@@ -28,12 +28,15 @@
 #define RULES_MAX_PREFIX 31
 /* Largest gap "~N" allows. */
 #define RULES_MAX_GAP 30
+/* Not a kind: what a heading is, for all of them. */
+#define RULES_HEADINGS_FILE "headings.json"
 
 struct term {
 	char *word;		/* Lower-case letters and digits, owned. */
 	size_t len;
 	uint32_t hash;		/* FNV-1a of word. */
 	int prefix;		/* Matches any word that starts with word. */
+	int clause_word;	/* One of headings.json's clause_words. */
 };
 
 struct element {
@@ -74,6 +77,7 @@ struct rules {
 	unsigned *slots;	/* Hash table: term id + 1, 0 when empty. */
 	size_t nslots;		/* A power of two, at least twice nterms. */
 	uint32_t prefix_lengths;	/* Bit n: some prefix term has n bytes. */
+	size_t heading_words;	/* A heading has at most this many; 0: none. */
 	size_t *starter_first;	/* Per term (and one more): into starters. */
 	size_t *starters;	/* Patterns whose first element has the term. */
 };
@@ -185,6 +189,7 @@ term_intern(struct rules *r, const char *word, size_t len, int prefix)
 	t->len = len;
 	t->hash = hash;
 	t->prefix = prefix;
+	t->clause_word = 0;
 	if (prefix)
 		r->prefix_lengths |= (uint32_t)1 << len;
 	r->nterms++;
@@ -195,10 +200,11 @@ term_intern(struct rules *r, const char *word, size_t len, int prefix)
 	return (long)r->nterms - 1;
 }
 
-/* One alternative of an element: "word" or "word*". */
-static int
-compile_alternative(struct rules *r, const char *word, size_t len, const char *where,
-		    const char *pattern, char *err, size_t errsize)
+/* The term of one alternative, "word" or "word*", checked and interned:
+ * its id, or -1 with the reason in err. */
+static long
+alternative_term(struct rules *r, const char *word, size_t len, const char *where,
+		 const char *pattern, char *err, size_t errsize)
 {
 	int prefix = len > 0 && word[len - 1] == '*';
 	size_t i;
@@ -215,8 +221,21 @@ compile_alternative(struct rules *r, const char *word, size_t len, const char *w
 			return fail(err, errsize,
 				    "%s: pattern '%s': '%.*s' is not lower-case letters and digits",
 				    where, pattern, (int)(len + (size_t)prefix), word);
-	if ((id = term_intern(r, word, len, prefix)) < 0
-	    || grow((void **)&r->alts, &r->alts_alloc, r->nalts, sizeof(*r->alts)) != 0)
+	if ((id = term_intern(r, word, len, prefix)) < 0)
+		return fail(err, errsize, "out of memory");
+	return id;
+}
+
+/* One alternative of an element. */
+static int
+compile_alternative(struct rules *r, const char *word, size_t len, const char *where,
+		    const char *pattern, char *err, size_t errsize)
+{
+	long id = alternative_term(r, word, len, where, pattern, err, errsize);
+
+	if (id < 0)
+		return -1;
+	if (grow((void **)&r->alts, &r->alts_alloc, r->nalts, sizeof(*r->alts)) != 0)
 		return fail(err, errsize, "out of memory");
 	r->alts[r->nalts++] = (unsigned)id;
 	return 0;
@@ -307,6 +326,48 @@ get_text(json_t *root, const char *key, const char *where, int optional, char **
 }
 
 /* Add the kind one rules file describes. */
+/* Read rules/headings.json: what a heading is, for every kind. */
+static int
+rules_add_headings(struct rules *r, const char *name, const char *json, size_t len, char *err,
+		   size_t errsize)
+{
+	json_error_t jerr;
+	json_t *root, *v;
+	const char *words, *alt, *bar;
+	int rc = -1;
+
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return fail(err, errsize, "%s: line %d: %s", name, jerr.line, jerr.text);
+	v = json_object_get(root, "words");
+	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 100) {
+		fail(err, errsize, "%s: 'words' must be a whole number from 1 to 100", name);
+		goto out;
+	}
+	r->heading_words = (size_t)json_integer_value(v);
+	v = json_object_get(root, "clause_words");
+	if (!json_is_string(v) || json_string_length(v) == 0
+	    || strchr(json_string_value(v), ' ') != NULL) {
+		fail(err, errsize, "%s: 'clause_words' must be words joined by '|'", name);
+		goto out;
+	}
+	words = json_string_value(v);
+	for (alt = words; alt != NULL; alt = bar != NULL ? bar + 1 : NULL) {
+		size_t n;
+		long id;
+
+		bar = strchr(alt, '|');
+		n = bar != NULL ? (size_t)(bar - alt) : strlen(alt);
+		if ((id = alternative_term(r, alt, n, name, words, err, errsize)) < 0)
+			goto out;
+		r->terms[id].clause_word = 1;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
 static int
 rules_add_file(struct rules *r, const char *name, const char *json, size_t len, char *err,
 	       size_t errsize)
@@ -314,10 +375,13 @@ rules_add_file(struct rules *r, const char *name, const char *json, size_t len, 
 	static const char *const severities[] = { "high", "medium", "low", "favourable", NULL };
 	json_error_t jerr;
 	json_t *root, *list, *item, *v;
+	const char *base = strrchr(name, '/');
 	struct kind *k;
 	size_t i;
 	int rc = -1;
 
+	if (strcmp(base != NULL ? base + 1 : name, RULES_HEADINGS_FILE) == 0)
+		return rules_add_headings(r, name, json, len, err, errsize);
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
 		return fail(err, errsize, "%s: line %d: %s", name, jerr.line, jerr.text);
@@ -735,6 +799,24 @@ match_from(const struct rules *r, const struct rules_match *m, size_t nwords,
 	return 0;
 }
 
+/* Whether the passage just read is a heading ("Binding Arbitration and
+ * Class Action Waiver"), which names kinds without being a clause of any:
+ * at most heading_words words, and none of them a clause word (a verb, a
+ * pronoun, "please"). */
+static int
+is_heading(const struct rules *r, const struct rules_match *m, size_t nwords)
+{
+	size_t w, i;
+
+	if (nwords > r->heading_words)
+		return 0;
+	for (w = 0; w < nwords; w++)
+		for (i = 0; i < m->tok_count[w]; i++)
+			if (r->terms[m->terms[m->tok_first[w] + i]].clause_word)
+				return 0;
+	return 1;
+}
+
 int
 rules_match(const struct rules *r, const char *text, size_t len, struct rules_match *m)
 {
@@ -777,8 +859,9 @@ rules_match(const struct rules *r, const char *text, size_t len, struct rules_ma
 			}
 		}
 	}
+	m->heading = is_heading(r, m, nwords);
 	for (k = 0; k < r->nkinds; k++) {
-		m->given[k] = !m->vetoed[k] && m->score[k] >= r->kinds[k].threshold;
+		m->given[k] = !m->heading && !m->vetoed[k] && m->score[k] >= r->kinds[k].threshold;
 		given += m->given[k];
 	}
 	return given;

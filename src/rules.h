@@ -27,6 +27,12 @@
  * score reaches the threshold and no "unless" pattern is found.  Its
  * confidence is score / (score + threshold): 0.5 at the threshold, and
  * nearer 1 the more the passage has of the kind's phrases.
+ *
+ * One file is not a kind: assets/rules/headings.json says what a heading
+ * is, and a heading is given no kind however it scores:
+ *
+ *   { "words": 12,                              at most this many words,
+ *     "clause_words": "is|are|will|you|..." }   and none of these
  */
 #ifndef CLAUSE_RULES_H
 #define CLAUSE_RULES_H
@@ -57,6 +63,7 @@ struct rules_match {
 	struct rules_hit *hits;	/* The patterns found, in the order found. */
 	size_t nhits;
 	size_t nwords;		/* Words the passage has. */
+	int heading;		/* It reads as a heading: no kind is given. */
 	size_t hits_alloc;
 	/* Scratch. */
 	size_t *tok_first;	/* Per word: its first term in terms[]. */

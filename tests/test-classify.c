@@ -114,6 +114,21 @@ test_rules_errors_name_file_and_pattern(void **state)
 		  "rules/bad.json: 'rules' must be a non-empty array" },
 		{ "{ \"kind\": \"k\" ", "rules/bad.json: line 1: " },
 	};
+	static const struct {
+		const char *json;
+		const char *message;
+	} headings[] = {
+		{ "{ \"clause_words\": \"is|are\" }",
+		  "rules/headings.json: 'words' must be a whole number from 1 to 100" },
+		{ "{ \"words\": 0, \"clause_words\": \"is\" }",
+		  "rules/headings.json: 'words' must be a whole number from 1 to 100" },
+		{ "{ \"words\": 12, \"clause_words\": \"is are\" }",
+		  "rules/headings.json: 'clause_words' must be words joined by '|'" },
+		{ "{ \"words\": 12, \"clause_words\": \"is|Are\" }",
+		  "rules/headings.json: pattern 'is|Are': 'Are' is not lower-case letters and digits" },
+		{ "{ \"words\": 12, \"clause_words\": \"is||are\" }",
+		  "rules/headings.json: pattern 'is||are': empty word" },
+	};
 	char err[256];
 	size_t i;
 
@@ -125,6 +140,57 @@ test_rules_errors_name_file_and_pattern(void **state)
 		if (strncmp(err, cases[i].message, strlen(cases[i].message)) != 0)
 			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].message);
 	}
+	for (i = 0; i < sizeof(headings) / sizeof(headings[0]); i++) {
+		err[0] = '\0';
+		assert_null(rules_parse("rules/headings.json", headings[i].json,
+					strlen(headings[i].json), err, sizeof(err)));
+		if (strcmp(err, headings[i].message) != 0)
+			fail_msg("headings case %zu: got '%s', want '%s'", i, err,
+				 headings[i].message);
+	}
+}
+
+/* A heading names a kind without being a clause of it: it scores, and is
+ * given nothing.  What makes a heading: few words, none a clause word. */
+static void
+test_headings_are_given_no_kind(void **state)
+{
+	static const struct {
+		const char *text;
+		int heading;
+	} cases[] = {
+		{ "BINDING ARBITRATION AND CLASS ACTION WAIVER", 1 },
+		{ "20.3 Binding arbitration and class action waiver for United States accounts.", 1 },
+		{ "(d) Binding arbitration of all disputes; no class relief.", 1 },
+		/* A verb makes it a clause. */
+		{ "All disputes will be resolved by binding arbitration.", 0 },
+		/* Thirteen words are more than a heading has. */
+		{ "Binding arbitration of all disputes and claims, without class relief, in "
+		  "Delaware alone.", 0 },
+	};
+	char err[512];
+	struct classifier *c = classifier_open(err, sizeof(err));
+	long arbitration;
+	size_t i;
+
+	(void)state;
+	if (c == NULL)
+		fail_msg("%s", err);
+	arbitration = rules_find_kind(classifier_rules(c), "arbitration");
+	assert_true(arbitration >= 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct rules_match *m;
+
+		assert_true(classifier_passage(c, cases[i].text, strlen(cases[i].text), &m) >= 0);
+		if (m->heading != cases[i].heading)
+			fail_msg("'%s' is%s read as a heading", cases[i].text,
+				 m->heading ? "" : " not");
+		/* Each scores as arbitration; only the clauses are given it. */
+		assert_true(m->score[arbitration]
+			    >= rules_threshold(classifier_rules(c), (size_t)arbitration));
+		assert_int_equal(m->given[arbitration], !cases[i].heading);
+	}
+	classifier_close(c);
 }
 
 /* Every kind the rules name is in the taxonomy, and every kind of the
@@ -724,6 +790,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pattern_language),
 		cmocka_unit_test(test_rules_errors_name_file_and_pattern),
+		cmocka_unit_test(test_headings_are_given_no_kind),
 		cmocka_unit_test(test_embedded_rules_cover_the_taxonomy),
 		cmocka_unit_test(test_kinds_on_corpus_passages),
 		cmocka_unit_test(test_kinds_not_given_on_corpus_passages),
