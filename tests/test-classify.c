@@ -388,6 +388,10 @@ test_kinds_on_corpus_passages(void **state)
 		{ "github-copilot/privacy-policy/2026-04-27.md",
 		  "not recognized as having an adequate level of data protection",
 		  "international-transfers" },
+		/* Eight words between "use" and "constitutes". */
+		{ "stack-overflow/terms-of-service/2025-11-17.md",
+		  "Your access to or use of the Services or public Network following such",
+		  "contract-by-using" },
 	};
 
 	(void)state;
