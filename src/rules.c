@@ -325,7 +325,6 @@ get_text(json_t *root, const char *key, const char *where, int optional, char **
 	return 0;
 }
 
-/* Add the kind one rules file describes. */
 /* Read rules/headings.json: what a heading is, for every kind. */
 static int
 rules_add_headings(struct rules *r, const char *name, const char *json, size_t len, char *err,
@@ -368,6 +367,8 @@ out:
 	return rc;
 }
 
+/* Add the kind one rules file describes (or, for headings.json, what a
+ * heading is). */
 static int
 rules_add_file(struct rules *r, const char *name, const char *json, size_t len, char *err,
 	       size_t errsize)
