@@ -157,7 +157,9 @@ in_set(const struct id_set *set, int64_t id)
 	return store_ids_have(set->id, set->n, id);
 }
 
-/* Whether the row passes the filters: 1, 0, or a STORE_ status < 0. */
+/* Whether the row passes the filters: 1, 0, or a STORE_ status < 0.  A
+ * kind filter's rows are the only ones pass 1 ranks (walk.only, or
+ * clause_wanted row by row), so it is not asked again here. */
 static int
 passes(struct search *s, int64_t id)
 {
@@ -168,8 +170,6 @@ passes(struct search *s, int64_t id)
 	if (f == NULL)
 		return 1;
 	if (f->platform_id != 0 && !in_set(&s->platform, id))
-		return 0;
-	if (f->kind != NULL && !in_set(&s->kind, id))
 		return 0;
 	if (f->severity == NULL)
 		return 1;

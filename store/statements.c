@@ -264,8 +264,8 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"SELECT " TYPE_PLAIN_COLUMNS ", NULL FROM provision_type t WHERE t.slug = ?1",
 	/* search.c's passes: rank every match in a span of rowids; make the
 	 * snippets of the rows kept, in a walk of their span or one by one;
-	 * check a kept row's severity; the
-	 * provisions of a platform, and of a kind. */
+	 * check a kept row's severity; the provisions of a platform, and of a
+	 * kind. */
 	[STMT_SEARCH_RANK] =
 		"SELECT f.rowid, " SEARCH_RANK " FROM provision_fts f"
 		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3",

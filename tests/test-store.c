@@ -964,6 +964,13 @@ test_search_filters_combine(void **state)
 	assert_int_equal(h->n, 2 * 14);
 	for (i = 0; i < h->n; i++)
 		assert_string_equal(h->kind[i], "arbitration");
+	/* An OR, each phrase walked: the kind's rows alone are gathered. */
+	memset(h, 0, sizeof(*h));
+	assert_int_equal(store_search(f->st, "\"chats\" OR \"court\"", &filter, 0, keep_hit, h),
+			 STORE_OK);
+	assert_int_equal(h->n, 2 * 14);
+	for (i = 0; i < h->n; i++)
+		assert_string_equal(h->kind[i], "arbitration");
 	filter.platform_id = platform[1];
 	filter.severity = "low";
 	/* A kind no row has: no hit, and no error. */
