@@ -381,6 +381,14 @@ test_kinds_on_corpus_passages(void **state)
 		{ "replit/privacy-policy/2025-12-10.md",
 		  "You may request access to the information we maintain about you",
 		  "user-rights" },
+		/* Each of these two needs a pattern once written with phrases
+		 * for alternatives ("changes ~6 effective|come into force",
+		 * "data portability|portability"), which never matched. */
+		{ "booking-com/terms-of-service/2026-06-25.md",
+		  "We may make changes to these Terms. Where such changes are material",
+		  "unilateral-change" },
+		{ "claude-ai/privacy-policy/2026-08-22.md",
+		  "You have the right to request portability of your data", "user-rights" },
 		/* A reminder to review the terms; a transfer to countries
 		 * without "an adequate level of data protection". */
 		{ "wetransfer/terms-of-service/2026-08-04.md",
