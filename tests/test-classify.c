@@ -425,6 +425,10 @@ test_kinds_not_given_on_corpus_passages(void **state)
 		{ "cursor/terms-of-service/2025-09-18.md",
 		  "you consent to receiving certain electronic communications",
 		  "contract-by-using" },
+		/* "... in our sole discretion. If we cancel an order": an order
+		 * declined is no account ended. */
+		{ "perplexity/terms-of-service/2026-08-20.md",
+		  "Once we receive your order for an Offering", "unilateral-termination" },
 	};
 
 	(void)state;
