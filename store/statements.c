@@ -281,9 +281,12 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"SELECT f.rowid, " SEARCH_SNIPPET " FROM provision_fts f"
 		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"
 		"   AND clause_wanted(f.rowid)",
-	[STMT_SEARCH_SNIPPET] =
-		"SELECT " SEARCH_SNIPPET " FROM provision_fts WHERE provision_fts MATCH ?1"
-		" AND rowid = ?2",
+	/* The kept rows, given as a JSON array of ids: FTS5 seeks each, and
+	 * the expression is read once for them all, not once a row. */
+	[STMT_SEARCH_SNIPPETS_BY_ID] =
+		"SELECT f.rowid, " SEARCH_SNIPPET " FROM provision_fts f"
+		" WHERE provision_fts MATCH ?1"
+		"   AND f.rowid IN (SELECT value FROM json_each(?2))",
 	[STMT_SEARCH_FILTER] =
 		"SELECT 1 FROM provision WHERE id = ?1 AND severity = ?2",
 	[STMT_SEARCH_PLATFORM_IDS] =

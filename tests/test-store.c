@@ -864,8 +864,9 @@ keep_hit_snippet(const struct store_hit *hit, void *ctx)
  * few matches lie between the kept rows and for a prefix the index keeps
  * no entries for, in a walk of the rowids they span: a word and prefixes
  * of it that match the same rows get the same snippets, marked alike,
- * whichever way.  Three rows that say it three times, a hundred matches
- * apart, are sought; sixty rows next to each other are walked. */
+ * whichever way.  Three rows that say it three times, a thousand matches
+ * apart (more than SPAN_MATCHES_PER_ROW a kept row), are sought; sixty
+ * rows next to each other are walked. */
 static void
 test_search_snippets_alike_by_row_and_by_span(void **state)
 {
@@ -880,13 +881,15 @@ test_search_snippets_alike_by_row_and_by_span(void **state)
 	assert_non_null(word);
 	assert_non_null(prefix);
 	add_platform(f, "acme", "Acme");
-	for (i = 0; i < 300; i++) {
+	assert_int_equal(store_begin(f->st), STORE_OK);
+	for (i = 0; i < 3000; i++) {
 		snprintf(excerpt, sizeof(excerpt), "Clause %d: disputes %s.%s", i,
 			 i % 2 == 0 ? "go to arbitration before a judge" : "end in arbitration",
-			 i % 100 == 0 ? " The arbitration is final, arbitration binds." : "");
+			 i % 1000 == 0 ? " The arbitration is final, arbitration binds." : "");
 		snprintf(key, sizeof(key), "k%d", i);
 		add_provision(f, key, "training", excerpt);
 	}
+	assert_int_equal(store_commit(f->st), STORE_OK);
 	assert_int_equal(STORE_FTS_PREFIX_MIN, 2);
 	assert_int_equal(STORE_FTS_PREFIX_MAX, 5);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master"
