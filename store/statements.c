@@ -14,7 +14,8 @@
 	" p.severity_reason, p.status, p.origin, lv.retrieved_at, lv.sha256, fv.retrieved_at," \
 	" pl.id, p.document_id"
 #define PROVISION_JOINS \
-	" FROM provision p" \
+	" FROM provision p" PROVISION_JOINED
+#define PROVISION_JOINED \
 	" JOIN document d ON d.id = p.document_id" \
 	" JOIN platform pl ON pl.id = d.platform_id" \
 	" JOIN provision_type t ON t.id = p.type_id" \
@@ -287,6 +288,12 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"SELECT f.rowid, " SEARCH_SNIPPET " FROM provision_fts f"
 		" WHERE provision_fts MATCH ?1"
 		"   AND f.rowid IN (SELECT value FROM json_each(?2))",
+	/* The kept rows of a search whole, given as a JSON array of ids, in
+	 * the array's order (j.key, after the provision's columns). */
+	[STMT_SEARCH_HITS] =
+		"SELECT " PROVISION_COLUMNS ", j.key FROM json_each(?1) j"
+		" JOIN provision p ON p.id = j.value" PROVISION_JOINED
+		" ORDER BY j.key",
 	[STMT_SEARCH_FILTER] =
 		"SELECT 1 FROM provision WHERE id = ?1 AND severity = ?2",
 	[STMT_SEARCH_PLATFORM_IDS] =

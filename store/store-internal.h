@@ -58,6 +58,7 @@ enum store_stmt {
 	STMT_SEARCH_WALK,
 	STMT_SEARCH_SNIPPETS,
 	STMT_SEARCH_SNIPPETS_BY_ID,
+	STMT_SEARCH_HITS,
 	STMT_SEARCH_FILTER,
 	STMT_SEARCH_PLATFORM_IDS,
 	STMT_SEARCH_KIND_IDS,
@@ -149,8 +150,10 @@ int store_search_register(struct store *st);
 /* search.c: whether id is among ids[0..n), which are sorted. */
 int store_ids_have(const int64_t *ids, size_t n, int64_t id);
 
-/* read.c: a row of PROVISION_COLUMNS as a struct store_provision. */
+/* read.c: a row of PROVISION_COLUMNS as a struct store_provision; a
+ * statement's columns after them start at STORE_PROVISION_COLUMNS. */
 void store_row_provision(sqlite3_stmt *stmt, struct store_provision *p);
+#define STORE_PROVISION_COLUMNS 23
 
 /* statements.c: the SQL text of each statement. */
 const char *store_stmt_sql(enum store_stmt id);

@@ -854,6 +854,10 @@ keep_hit_snippet(const struct store_hit *hit, void *ctx)
 	struct snippets *sn = ctx;
 
 	assert_true(sn->n < 100);
+	/* The snippet is the hit's own: the excerpts of the test that keeps
+	 * them are short enough for it to start where they do ("Clause 7:"). */
+	assert_int_equal(strncmp(hit->snippet, hit->provision->excerpt,
+				 strcspn(hit->provision->excerpt, ":") + 1), 0);
 	sn->id[sn->n] = hit->provision->id;
 	snprintf(sn->text[sn->n], sizeof(sn->text[0]), "%s", hit->snippet);
 	sn->n++;
