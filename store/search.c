@@ -12,16 +12,13 @@
  *      ties going to the older row; a platform or kind filter is a list
  *      of ids read first, a severity filter a lookup made only for a row
  *      good enough to be kept;
- *   2. a second pass makes the snippets of the kept rows: FTS5 seeks each
- *      by rowid, or (where few matches lie between them, or for a prefix
- *      the index keeps no entries for) walks the rowids they span,
- *      clause_wanted() letting the others by;
- *   3. the kept rows are read whole, best first, for the callback.
+ *   2. the kept rows are read whole, best first, in one statement (one a
+ *      row cost five times as long), and each is handed to the callback
+ *      with its snippet, cut from its excerpt around the query's phrases
+ *      by snippet.c: FTS5's snippet() would run the query again and seek
+ *      each row, which took as long as the ranking.
  *
- * Passes 2 and 3 each run one statement for all the kept rows, given as a
- * JSON array of ids: a statement a row cost up to five times as long.
- *
- * The three run in one read transaction, so that a writer committing
+ * Both run in one read transaction, so that a writer committing
  * between them changes nothing that is returned.
  */
 
@@ -36,18 +33,7 @@
 struct kept {
 	int64_t id;
 	double rank;		/* Lower is better. */
-	size_t seen;		/* Matches ranked up to this one, with it. */
-	char *snippet;
 };
-
-/* Matches in the span of the kept rows, per kept row, up to which pass 2
- * walks the span rather than seek each row.  A seek costs FTS5 up to what
- * stepping through 500 matches of a word does: a term's list is read from
- * its start up to the row unless it is long enough to have an index of
- * its own.  A match of a phrase of several words costs the walk more, all
- * the rows that have its words, together or not: some ten times more. */
-#define SPAN_MATCHES_PER_ROW 500
-#define SPAN_PHRASE_MATCHES_PER_ROW 50
 
 /* The rows of a filter, sorted by id. */
 struct id_set {
@@ -61,7 +47,6 @@ struct search {
 	int limit;			/* Rows to keep; <= 0: all. */
 	struct kept *heap;		/* The worst kept row first, until sorted. */
 	size_t n, cap;
-	size_t seen;			/* Matches ranked, which come in rowid order. */
 	struct id_set platform;		/* With a platform filter only. */
 	struct id_set kind;		/* With a kind filter only. */
 };
@@ -117,14 +102,6 @@ compare_id(const void *a, const void *b)
 }
 
 static int
-compare_kept_id(const void *a, const void *b)
-{
-	const struct kept *x = a, *y = b;
-
-	return (x->id > y->id) - (x->id < y->id);
-}
-
-static int
 no_memory(struct store *st)
 {
 	snprintf(st->errmsg, sizeof(st->errmsg), "out of memory");
@@ -143,7 +120,7 @@ compare_best_first(const void *a, const void *b)
 static int
 good_enough(const struct search *s, int64_t id, double rank)
 {
-	struct kept candidate = { id, rank, 0, NULL };
+	struct kept candidate = { id, rank };
 
 	return s->limit <= 0 || s->n < (size_t)s->limit || worse(&s->heap[0], &candidate);
 }
@@ -190,7 +167,7 @@ passes(struct search *s, int64_t id)
 static int
 keep(struct search *s, int64_t id, double rank)
 {
-	struct kept row = { id, rank, s->seen, NULL };
+	struct kept row = { id, rank };
 
 	if (s->limit > 0 && s->n == (size_t)s->limit) {
 		s->heap[0] = row;
@@ -288,7 +265,6 @@ consider(void *ctx, int64_t id, double rank)
 	struct search *s = ctx;
 	int ok;
 
-	s->seen++;
 	if (!good_enough(s, id, rank))
 		return STORE_OK;
 	ok = passes(s, id);
@@ -426,132 +402,9 @@ rank_matches(struct search *s, const char *match, int64_t low, int64_t high)
 	return rc == SQLITE_DONE ? STORE_OK : rank_failed(s, rc);
 }
 
-/* Whether a byte is one of a word, as unicode61 sees it near enough:
- * ASCII letters and digits and any byte of a multi-byte character. */
-static int
-is_word_byte(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-	       || c >= 0x80;
-}
-
-/* The characters of the last word of the string that ends (closing quote
- * excluded) at end and starts after start. */
-static size_t
-last_word_chars(const char *start, const char *end)
-{
-	size_t n = 0;
-
-	while (end > start && is_word_byte((unsigned char)end[-1])) {
-		end--;
-		/* UTF-8: count the bytes that start a character. */
-		n += ((unsigned char)*end & 0xc0) != 0x80;
-	}
-	return n;
-}
-
-/* Whether an FTS5 expression has a string of several words ("of service"). */
-static int
-has_phrase_of_words(const char *match)
-{
-	const char *p;
-	int quoted = 0, words = 0, in_word = 0;
-
-	for (p = match; *p != '\0'; p++) {
-		if (*p == '"') {
-			/* "" in a string closes and opens it again. */
-			quoted = !quoted;
-			words = in_word = 0;
-		} else if (quoted && is_word_byte((unsigned char)*p)) {
-			words += !in_word;
-			in_word = 1;
-			if (words > 1)
-				return 1;
-		} else {
-			in_word = 0;
-		}
-	}
-	return 0;
-}
-
-/* Whether an FTS5 expression has a prefix the index keeps no entries for
- * (a '*' outside strings, after a last word shorter or longer than
- * STORE_FTS_PREFIX_MIN..MAX characters), which FTS5 answers by merging
- * the lists of every term it begins, anew for each statement.  A guess
- * where the tokenizer sees the words otherwise costs time, never hits. */
-static int
-has_unindexed_prefix(const char *match)
-{
-	const char *p, *open = NULL;
-	size_t n;
-
-	for (p = match; *p != '\0'; p++) {
-		if (*p == '"') {
-			/* "" in a string closes and opens it again. */
-			open = open == NULL ? p : NULL;
-		} else if (*p == '*' && open == NULL) {
-			n = p > match && p[-1] == '"' ? last_word_chars(match, p - 1)
-						       : last_word_chars(match, p);
-			if (n < STORE_FTS_PREFIX_MIN || n > STORE_FTS_PREFIX_MAX)
-				return 1;
-		}
-	}
-	return 0;
-}
-
-/* Set the snippet of kept row i to text (which may be NULL). */
-static int
-set_snippet(struct search *s, size_t i, const char *text)
-{
-	if (text == NULL)
-		return STORE_OK;
-	free(s->heap[i].snippet);
-	if ((s->heap[i].snippet = strdup(text)) == NULL)
-		return no_memory(s->st);
-	return STORE_OK;
-}
-
-/* The snippets in one walk over the rowids the kept rows span, the
- * others let by (clause_wanted). */
-static int
-snippets_by_span(struct search *s, const char *match)
-{
-	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_SNIPPETS);
-	int64_t *ids = malloc(s->n * sizeof(*ids));
-	size_t i;
-	int rc, ok = STORE_OK;
-
-	if (stmt == NULL || ids == NULL) {
-		free(ids);
-		return stmt == NULL ? STORE_ERROR : no_memory(s->st);
-	}
-	for (i = 0; i < s->n; i++)
-		ids[i] = s->heap[i].id;
-	s->st->wanted = ids;
-	s->st->nwanted = s->n;
-	store_bind_text(stmt, 1, match);
-	sqlite3_bind_int64(stmt, 2, ids[0]);
-	sqlite3_bind_int64(stmt, 3, ids[s->n - 1]);
-	while (ok == STORE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(stmt, 0);
-		const int64_t *at = bsearch(&id, ids, s->n, sizeof(id), compare_id);
-
-		if (at != NULL)
-			ok = set_snippet(s, (size_t)(at - ids), store_column_text(stmt, 1));
-	}
-	sqlite3_reset(stmt);
-	s->st->wanted = NULL;
-	s->st->nwanted = 0;
-	free(ids);
-	if (ok != STORE_OK)
-		return ok;
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s->st, "cannot make the snippets");
-}
-
 /* The kept rows' ids in the heap's order as a JSON array ("[12,40,977]"),
- * for json_each():
- * the one way to hand SQLite a list of any length in one parameter.
- * NULL out of memory. */
+ * for json_each(): the one way to hand SQLite a list of any length in
+ * one parameter.  NULL out of memory. */
 static char *
 kept_ids_json(const struct search *s)
 {
@@ -570,93 +423,50 @@ kept_ids_json(const struct search *s)
 	return json;
 }
 
-/* The snippets of the kept rows, FTS5 seeking each by rowid, in one
- * statement: a statement a row read the expression and looked its terms
- * up anew each time, a third of this pass. */
+/* Pass 2: each kept row whole, best first, with its snippet, to the
+ * callback. */
 static int
-snippets_by_row(struct search *s, const char *match)
-{
-	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_SNIPPETS_BY_ID);
-	char *ids = kept_ids_json(s);
-	int rc, ok = STORE_OK;
-
-	if (stmt == NULL || ids == NULL) {
-		free(ids);
-		return stmt == NULL ? STORE_ERROR : no_memory(s->st);
-	}
-	store_bind_text(stmt, 1, match);
-	sqlite3_bind_text(stmt, 2, ids, -1, SQLITE_TRANSIENT);
-	while (ok == STORE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct kept key = { .id = sqlite3_column_int64(stmt, 0) };
-		const struct kept *at = bsearch(&key, s->heap, s->n, sizeof(*s->heap),
-						compare_kept_id);
-
-		if (at != NULL)
-			ok = set_snippet(s, (size_t)(at - s->heap), store_column_text(stmt, 1));
-	}
-	sqlite3_reset(stmt);
-	free(ids);
-	if (ok != STORE_OK)
-		return ok;
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s->st, "cannot make the snippets");
-}
-
-/* Pass 2: the snippets of the kept rows, which are sorted by id.  A walk
- * of their span goes through every match between the first and the
- * last, and the best rows of a common word are spread over all of them:
- * half the time of such a search went there.  Seeking each row costs
- * FTS5 a lookup of each term instead, more than the walk where the span
- * holds few matches (pass 1 counted them), and much more for a prefix the
- * index has no entries for, whose terms it merges anew each time (2 ms
- * for a common one). */
-static int
-make_snippets(struct search *s, const char *match)
-{
-	double in_span = (double)(s->heap[s->n - 1].seen - s->heap[0].seen + 1);
-	size_t per_row = has_phrase_of_words(match) ? SPAN_PHRASE_MATCHES_PER_ROW
-						    : SPAN_MATCHES_PER_ROW;
-
-	/* Pass 1 counted a kind's rows alone, which the walk of the span steps
-	 * through with all the others: as many more as the kind is rare. */
-	if (s->f != NULL && s->f->kind != NULL)
-		in_span *= (double)(s->kind.id[s->kind.n - 1] - s->kind.id[0] + 1)
-			   / (double)s->kind.n;
-	if (in_span <= (double)(per_row * s->n) || has_unindexed_prefix(match))
-		return snippets_by_span(s, match);
-	return snippets_by_row(s, match);
-}
-
-/* Pass 3: each kept row whole, best first, to the callback, read in one
- * statement: one a row took five times as long, a tenth of a median
- * search. */
-static int
-hand_over(struct search *s, int (*cb)(const struct store_hit *, void *), void *ctx)
+hand_over(struct search *s, const char *match,
+	  int (*cb)(const struct store_hit *, void *), void *ctx)
 {
 	struct store_provision p;
 	struct store_hit hit = { .provision = &p };
 	sqlite3_stmt *stmt = store_stmt(s->st, STMT_SEARCH_HITS);
+	struct snippet_query *q;
 	char *ids;
 	int rc, stop = 0;
 
 	if (stmt == NULL)
 		return STORE_ERROR;
 	qsort(s->heap, s->n, sizeof(*s->heap), compare_best_first);
-	if ((ids = kept_ids_json(s)) == NULL)
+	if ((q = snippet_query_parse(s->st, match)) == NULL)
 		return no_memory(s->st);
+	if ((ids = kept_ids_json(s)) == NULL) {
+		snippet_query_free(q);
+		return no_memory(s->st);
+	}
 	sqlite3_bind_text(stmt, 1, ids, -1, SQLITE_TRANSIENT);
 	free(ids);
 	/* A row deleted since pass 1 is no longer there, and left out. */
 	while (stop == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		sqlite3_int64 i = sqlite3_column_int64(stmt, STORE_PROVISION_COLUMNS);
+		char *snippet;
 
 		if (i < 0 || (size_t)i >= s->n)
 			continue;
 		store_row_provision(stmt, &p);
-		hit.snippet = s->heap[i].snippet != NULL ? s->heap[i].snippet : p.excerpt;
+		snippet = p.excerpt != NULL ? snippet_make(s->st, q, p.excerpt) : NULL;
+		if (snippet == NULL && p.excerpt != NULL) {
+			stop = no_memory(s->st);
+			break;
+		}
+		hit.snippet = snippet;
 		hit.rank = s->heap[i].rank;
 		stop = cb(&hit, ctx);
+		free(snippet);
 	}
 	sqlite3_reset(stmt);
+	snippet_query_free(q);
 	if (stop != 0)
 		return stop;
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(s->st, "cannot read a search's hits");
@@ -684,11 +494,7 @@ search_run(struct search *s, const char *match, int (*cb)(const struct store_hit
 	}
 	if ((rc = rank_matches(s, match, low, high)) != STORE_OK || s->n == 0)
 		return rc;
-	/* Sorted by id for the second pass; the heap is done with. */
-	qsort(s->heap, s->n, sizeof(*s->heap), compare_kept_id);
-	if ((rc = make_snippets(s, match)) != STORE_OK)
-		return rc;
-	return hand_over(s, cb, ctx);
+	return hand_over(s, match, cb, ctx);
 }
 
 int
@@ -697,22 +503,20 @@ store_search(struct store *st, const char *match, const struct store_provision_f
 {
 	struct search s = { .st = st, .f = f, .limit = limit };
 	int own_transaction = sqlite3_get_autocommit(st->db), rc;
-	size_t i;
 
 	if (own_transaction && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(st, "cannot begin a search");
 	rc = search_run(&s, match, cb, ctx);
 	if (own_transaction)
 		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-	for (i = 0; i < s.n; i++)
-		free(s.heap[i].snippet);
 	free(s.heap);
 	free(s.platform.id);
 	free(s.kind.id);
 	return rc;
 }
 
-/* clause_wanted(rowid): whether the search's second pass wants the row. */
+/* clause_wanted(rowid): whether a kind filter lets the row by (pass 1,
+ * row by row). */
 static void
 clause_wanted(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {

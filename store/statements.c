@@ -76,12 +76,8 @@
 /* The same columns, counts left out (0), where a list does not show them. */
 #define TYPE_PLAIN_COLUMNS "t.id, t.slug, t.name, t.topic, t.description, 0, 0"
 
-/* A search's snippet of the excerpt, matches marked, and its rank (see
- * rank.c): column weights excerpt 4, headline 3, impact 2, platform and
- * kind 1. */
-#define SEARCH_SNIPPET \
-	"snippet(provision_fts, 0, '" STORE_MARK_START "', '" STORE_MARK_END "'," \
-	" '\xe2\x80\xa6', 24)"
+/* A search's rank (see rank.c): column weights excerpt 4, headline 3,
+ * impact 2, platform and kind 1. */
 #define SEARCH_RANK "clause_rank(provision_fts, 4.0, 3.0, 2.0, 1.0, 1.0)"
 #define SEARCH_RANK_WALK "clause_rank_walk(provision_fts, 4.0, 3.0, 2.0, 1.0, 1.0)"
 
@@ -263,10 +259,9 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"SELECT " TYPE_COLUMNS ", NULL" TYPE_FROM " ORDER BY t.topic, t.slug",
 	[STMT_TYPE_FIND] =
 		"SELECT " TYPE_PLAIN_COLUMNS ", NULL FROM provision_type t WHERE t.slug = ?1",
-	/* search.c's passes: rank every match in a span of rowids; make the
-	 * snippets of the rows kept, in a walk of their span or one by one;
-	 * check a kept row's severity; the provisions of a platform, and of a
-	 * kind. */
+	/* search.c's passes: rank every match in a span of rowids; read the
+	 * rows kept; check a kept row's severity; the provisions of a
+	 * platform, and of a kind. */
 	[STMT_SEARCH_RANK] =
 		"SELECT f.rowid, " SEARCH_RANK " FROM provision_fts f"
 		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3",
@@ -278,16 +273,6 @@ static const char *const statement_sql[STMT_COUNT] = {
 	/* One call ranks every match of a one-phrase query (rank.c). */
 	[STMT_SEARCH_WALK] =
 		"SELECT " SEARCH_RANK_WALK " FROM provision_fts WHERE provision_fts MATCH ?1 LIMIT 1",
-	[STMT_SEARCH_SNIPPETS] =
-		"SELECT f.rowid, " SEARCH_SNIPPET " FROM provision_fts f"
-		" WHERE provision_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3"
-		"   AND clause_wanted(f.rowid)",
-	/* The kept rows, given as a JSON array of ids: FTS5 seeks each, and
-	 * the expression is read once for them all, not once a row. */
-	[STMT_SEARCH_SNIPPETS_BY_ID] =
-		"SELECT f.rowid, " SEARCH_SNIPPET " FROM provision_fts f"
-		" WHERE provision_fts MATCH ?1"
-		"   AND f.rowid IN (SELECT value FROM json_each(?2))",
 	/* The kept rows of a search whole, given as a JSON array of ids, in
 	 * the array's order (j.key, after the provision's columns). */
 	[STMT_SEARCH_HITS] =

@@ -4,9 +4,11 @@
  * when a word it searches is already covered by the prefix it also
  * searches, and leave it out of the query.
  *
- * The tokenizer is created on first use and kept with the connection.
+ * The tokenizer is created on first use and kept with the connection;
+ * snippet.c reads excerpts with it too (store_tokenize).
  */
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,6 +76,23 @@ store_stem(struct store *st, const char *word, char *buf, size_t size)
 		return STORE_ERROR;
 	}
 	return t.found ? STORE_OK : STORE_NOT_FOUND;
+}
+
+int
+store_tokenize(struct store *st, int flags, const char *text, size_t len, void *ctx,
+	       int (*cb)(void *, int, const char *, int, int, int))
+{
+	if (len > INT_MAX) {
+		snprintf(st->errmsg, sizeof(st->errmsg), "a text too long to read");
+		return STORE_ERROR;
+	}
+	if (st->stemmer == NULL && open_stemmer(st) != STORE_OK)
+		return STORE_ERROR;
+	if (st->stemmer_api.xTokenize(st->stemmer, ctx, flags, text, (int)len, cb) != SQLITE_OK) {
+		snprintf(st->errmsg, sizeof(st->errmsg), "cannot read a text's words");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
 }
 
 void

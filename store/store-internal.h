@@ -56,8 +56,6 @@ enum store_stmt {
 	STMT_SEARCH_RANK,
 	STMT_SEARCH_RANK_WANTED,
 	STMT_SEARCH_WALK,
-	STMT_SEARCH_SNIPPETS,
-	STMT_SEARCH_SNIPPETS_BY_ID,
 	STMT_SEARCH_HITS,
 	STMT_SEARCH_FILTER,
 	STMT_SEARCH_PLATFORM_IDS,
@@ -154,6 +152,21 @@ int store_ids_have(const int64_t *ids, size_t n, int64_t id);
  * statement's columns after them start at STORE_PROVISION_COLUMNS. */
 void store_row_provision(sqlite3_stmt *stmt, struct store_provision *p);
 #define STORE_PROVISION_COLUMNS 23
+
+/* stem.c: the index's tokenizer on text[0, len) (flags FTS5_TOKENIZE_*),
+ * each token to cb as FTS5's xTokenize hands it.  STORE_OK, or
+ * STORE_ERROR with st->errmsg set. */
+int store_tokenize(struct store *st, int flags, const char *text, size_t len, void *ctx,
+		   int (*cb)(void *, int, const char *, int, int, int));
+
+/* snippet.c: the phrases of an FTS5 expression, as the index holds their
+ * tokens (NULL out of memory or if the tokenizer failed); and a hit's
+ * excerpt cut around them, marked, as FTS5's snippet() would give it for
+ * the excerpt's column and 24 tokens (malloc'd; NULL on failure). */
+struct snippet_query;
+struct snippet_query *snippet_query_parse(struct store *st, const char *match);
+char *snippet_make(struct store *st, const struct snippet_query *q, const char *text);
+void snippet_query_free(struct snippet_query *q);
 
 /* statements.c: the SQL text of each statement. */
 const char *store_stmt_sql(enum store_stmt id);

@@ -864,18 +864,16 @@ keep_hit_snippet(const struct store_hit *hit, void *ctx)
 	return 0;
 }
 
-/* The snippets are made row by row (FTS5 seeking each kept row) or, where
- * few matches lie between the kept rows and for a prefix the index keeps
- * no entries for, in a walk of the rowids they span: a word and prefixes
- * of it that match the same rows get the same snippets, marked alike,
- * whichever way.  Three rows that say it three times, a thousand matches
- * apart (more than SPAN_MATCHES_PER_ROW a kept row), are sought; sixty
- * rows next to each other are walked. */
+/* A word and prefixes of it that match the same rows get the same rows
+ * and the same snippets, marked alike: prefixes the index keeps entries
+ * for and one it does not (which FTS5 answers by merging the lists of
+ * every term it begins).  Three rows say it three times, a hundred
+ * matches apart; with a limit of 60, the others tie and the oldest win. */
 static void
-test_search_snippets_alike_by_row_and_by_span(void **state)
+test_search_snippets_of_a_word_and_its_prefixes_alike(void **state)
 {
 	struct fixture *f = *state;
-	/* Seeked row by row: indexed prefix lengths; walked: a longer one. */
+	/* Indexed prefix lengths, and a longer one. */
 	static const char *const prefixes[] = { "\"arbi\"*", "\"arbit\"*", "\"arbitr\"*" };
 	struct snippets *word = calloc(1, sizeof(*word)), *prefix = calloc(1, sizeof(*prefix));
 	char key[16], excerpt[256];
@@ -886,10 +884,10 @@ test_search_snippets_alike_by_row_and_by_span(void **state)
 	assert_non_null(prefix);
 	add_platform(f, "acme", "Acme");
 	assert_int_equal(store_begin(f->st), STORE_OK);
-	for (i = 0; i < 3000; i++) {
+	for (i = 0; i < 300; i++) {
 		snprintf(excerpt, sizeof(excerpt), "Clause %d: disputes %s.%s", i,
 			 i % 2 == 0 ? "go to arbitration before a judge" : "end in arbitration",
-			 i % 1000 == 0 ? " The arbitration is final, arbitration binds." : "");
+			 i % 100 == 0 ? " The arbitration is final, arbitration binds." : "");
 		snprintf(key, sizeof(key), "k%d", i);
 		add_provision(f, key, "training", excerpt);
 	}
@@ -920,6 +918,98 @@ test_search_snippets_alike_by_row_and_by_span(void **state)
 	}
 	free(word);
 	free(prefix);
+}
+
+/* FTS5's own snippet() of a row, for a query. */
+static void
+fts5_snippet(struct store *st, const char *match, int64_t id, char *buf, size_t size)
+{
+	sqlite3_stmt *stmt;
+
+	assert_int_equal(sqlite3_prepare_v2(st->db,
+					    "SELECT snippet(provision_fts, 0, '" STORE_MARK_START
+					    "', '" STORE_MARK_END "', '\xe2\x80\xa6', 24)"
+					    " FROM provision_fts WHERE provision_fts MATCH ?1"
+					    " AND rowid = ?2", -1, &stmt, NULL), SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, id);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	snprintf(buf, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+}
+
+struct hit_snippets {
+	struct store *st;
+	const char *match;
+	int n;
+};
+
+static int
+snippet_as_fts5(const struct store_hit *hit, void *ctx)
+{
+	struct hit_snippets *h = ctx;
+	char want[1024];
+
+	fts5_snippet(h->st, h->match, hit->provision->id, want, sizeof(want));
+	if (strcmp(hit->snippet, want) != 0)
+		fail_msg("%s, row %lld:\n  made  %s\n  FTS5  %s", h->match,
+			 (long long)hit->provision->id, hit->snippet, want);
+	h->n++;
+	return 0;
+}
+
+/* The store cuts each hit's snippet from its excerpt as FTS5's snippet()
+ * would (the same window of 24 tokens, the same marks): words, stems,
+ * phrases, prefixes, ORs, ANDs and NOTs, matches at the start, the end
+ * and the middle of long excerpts of several sentences, and excerpts
+ * where the query matches only the headline. */
+static void
+test_search_snippets_as_fts5_cuts_them(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const excerpts[] = {
+		"We train our models on your chats.",
+		"Training: we may use Materials to provide, maintain, and improve the Services "
+		"and to develop other products and services, including training our models, "
+		"unless you opt out of training through your account settings. Even if you opt "
+		"out, we will use Materials for model training when you provide Feedback.",
+		"You and Acme agree that any dispute will be resolved by binding arbitration, "
+		"not in court. The arbitrator may award damages. Arbitration is final: no "
+		"appeal lies from an arbitral award, and you waive a jury trial and class "
+		"actions (\"class action waiver\").",
+		"Nothing here is about that; the headline says it all, and this excerpt goes "
+		"on for more than twenty-four words so that the snippet has to be cut short "
+		"somewhere before its end.",
+		"We do not sell your data. We share data with service providers, and we may "
+		"disclose data to the police: data, data and more data, for security, for "
+		"fraud prevention and to comply with the law of the country you live in.",
+		"Le café est fermé; opt-out requests go to privacy@acme.test (see \u00a712).",
+		"Your data stays on your device unless you back it up.",
+	};
+	static const char *const queries[] = {
+		"\"train\"", "\"training\"", "\"opt out\"", "\"arbitr\"*", "\"arbitration\"",
+		"\"train\" OR \"opt out\"", "\"data\" AND \"sell\"", "\"data\" NOT \"sell\"",
+		"\"class action\" OR \"jury\"", "\"cafe\"", "\"headline\"", "\"data\"",
+		"(\"we\" OR \"you\") AND \"models\"", "\"acme\"",
+	};
+	struct hit_snippets h = { .st = f->st };
+	char key[16];
+	size_t i;
+
+	add_platform(f, "acme", "Acme");
+	for (i = 0; i < sizeof(excerpts) / sizeof(excerpts[0]); i++) {
+		snprintf(key, sizeof(key), "k%zu", i);
+		add_provision(f, key, "training", excerpts[i]);
+	}
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		int before = h.n;
+
+		h.match = queries[i];
+		assert_int_equal(store_search(f->st, queries[i], NULL, 20, snippet_as_fts5, &h),
+				 STORE_OK);
+		if (h.n == before)
+			fail_msg("no hit for %s", queries[i]);
+	}
 }
 
 /* Every filter at once: a hit passes them all, and every row that passes
@@ -1123,9 +1213,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_find_platform, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_refuses_bad_expression, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filters_and_snippets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_search_filters_combine, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_search_snippets_alike_by_row_and_by_span, setup,
+		cmocka_unit_test_setup_teardown(test_search_snippets_as_fts5_cuts_them, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_search_filters_combine, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_snippets_of_a_word_and_its_prefixes_alike,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_stops_when_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_platform_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_follows_platform, setup, teardown),
