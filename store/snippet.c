@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "store-internal.h"
+#include "strbuf.h"
 
 /* Tokens in a snippet, as search.c has always asked snippet() for. */
 #define SNIPPET_TOKENS 24
@@ -42,49 +43,11 @@ struct snippet_query {
 	size_t n, alloc;
 };
 
-/* A growing buffer of bytes; on failure of memory, failed and empty. */
-struct buffer {
-	char *data;
-	size_t len, alloc;
-	int failed;
-};
-
-static void
-buffer_add(struct buffer *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->alloc) {
-		size_t alloc = b->alloc > 0 ? b->alloc : 256;
-		char *grown;
-
-		while (b->len + n + 1 > alloc)
-			alloc *= 2;
-		if ((grown = realloc(b->data, alloc)) == NULL) {
-			free(b->data);
-			*b = (struct buffer){ .failed = 1 };
-			return;
-		}
-		b->data = grown;
-		b->alloc = alloc;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-static void
-buffer_add_str(struct buffer *b, const char *s)
-{
-	buffer_add(b, s, strlen(s));
-}
-
 /* The tokens of one phrase, gathered by the tokenizer's callback. */
 struct phrase_build {
-	struct buffer text;
+	struct strbuf text;
 	size_t *at;
 	size_t ntokens, alloc;
-	int failed;
 };
 
 static int
@@ -106,8 +69,8 @@ add_phrase_token(void *ctx, int flags, const char *token, int len, int start, in
 		b->alloc = alloc;
 	}
 	b->at[b->ntokens++] = b->text.len;
-	buffer_add(&b->text, token, (size_t)len);
-	buffer_add(&b->text, "", 1);
+	strbuf_add(&b->text, token, (size_t)len);
+	strbuf_add(&b->text, "", 1);
 	return b->text.failed ? SQLITE_NOMEM : SQLITE_OK;
 }
 
@@ -121,7 +84,7 @@ add_phrase(struct store *st, struct snippet_query *q, const char *text, size_t l
 				text, len, &b, add_phrase_token);
 
 	if (rc != STORE_OK || b.ntokens == 0) {
-		free(b.text.data);
+		free(b.text.s);
 		free(b.at);
 		return rc;
 	}
@@ -130,14 +93,14 @@ add_phrase(struct store *st, struct snippet_query *q, const char *text, size_t l
 		struct phrase *grown = realloc(q->phrase, alloc * sizeof(*grown));
 
 		if (grown == NULL) {
-			free(b.text.data);
+			free(b.text.s);
 			free(b.at);
 			return STORE_ERROR;
 		}
 		q->phrase = grown;
 		q->alloc = alloc;
 	}
-	q->phrase[q->n++] = (struct phrase){ b.text.data, b.at, b.ntokens, prefix };
+	q->phrase[q->n++] = (struct phrase){ b.text.s, b.at, b.ntokens, prefix };
 	return STORE_OK;
 }
 
@@ -190,13 +153,13 @@ snippet_query_parse(struct store *st, const char *match)
 		unsigned char c = (unsigned char)*p;
 
 		if (c == '"') {
-			struct buffer text = { 0 };
+			struct strbuf text = { 0 };
 			int prefix;
 
 			for (p++; *p != '\0'; p++) {
 				if (*p == '"' && p[1] != '"')
 					break;
-				buffer_add(&text, p, 1);
+				strbuf_add(&text, p, 1);
 				p += *p == '"';
 			}
 			p += *p == '"';
@@ -205,8 +168,8 @@ snippet_query_parse(struct store *st, const char *match)
 			if (text.failed)
 				rc = STORE_ERROR;
 			else if (!negate && skip_depth < 0 && text.len > 0)
-				rc = add_phrase(st, q, text.data, text.len, prefix);
-			free(text.data);
+				rc = add_phrase(st, q, text.s, text.len, prefix);
+			free(text.s);
 			negate = after_comma = 0;
 		} else if (is_bareword_byte(c)) {
 			const char *start = p;
@@ -265,7 +228,7 @@ struct token {
 struct tokens {
 	struct token *token;
 	size_t n, alloc;
-	struct buffer text;
+	struct strbuf text;
 };
 
 static int
@@ -285,8 +248,8 @@ add_token(void *ctx, int flags, const char *token, int len, int start, int end)
 		t->alloc = alloc;
 	}
 	t->token[t->n++] = (struct token){ start, end, t->text.len };
-	buffer_add(&t->text, token, (size_t)len);
-	buffer_add(&t->text, "", 1);
+	strbuf_add(&t->text, token, (size_t)len);
+	strbuf_add(&t->text, "", 1);
 	return t->text.failed ? SQLITE_NOMEM : SQLITE_OK;
 }
 
@@ -313,7 +276,7 @@ phrase_at(const struct tokens *t, const struct phrase *ph, size_t pos)
 	if (pos + ph->ntokens > t->n)
 		return 0;
 	for (j = 0; j < ph->ntokens; j++) {
-		const char *have = t->text.data + t->token[pos + j].at;
+		const char *have = t->text.s + t->token[pos + j].at;
 		const char *want = ph->text + ph->at[j];
 
 		if (j + 1 == ph->ntokens && ph->prefix ? strncmp(have, want, strlen(want)) != 0
@@ -452,7 +415,7 @@ next_mark(const struct instance *inst, size_t n, size_t *i, struct mark *m)
 
 /* The window from token start, the matches in it marked. */
 static void
-render(struct buffer *out, const char *text, const struct tokens *t,
+render(struct strbuf *out, const char *text, const struct tokens *t,
        const struct instance *inst, size_t n, size_t start)
 {
 	size_t last = start + SNIPPET_TOKENS - 1, off = 0, len = strlen(text), next = 0, pos;
@@ -460,7 +423,7 @@ render(struct buffer *out, const char *text, const struct tokens *t,
 	int have = 0, open = 0;
 
 	if (start > 0) {
-		buffer_add_str(out, SNIPPET_ELLIPSIS);
+		strbuf_puts(out, SNIPPET_ELLIPSIS);
 		off = (size_t)t->token[start].start;
 	}
 	/* Runs that begin before the window are left out, as snippet() does. */
@@ -470,36 +433,36 @@ render(struct buffer *out, const char *text, const struct tokens *t,
 		const struct token *tok = &t->token[pos];
 
 		if (have && pos == m.first) {
-			buffer_add(out, text + off, (size_t)tok->start - off);
-			buffer_add_str(out, STORE_MARK_START);
+			strbuf_add(out, text + off, (size_t)tok->start - off);
+			strbuf_puts(out, STORE_MARK_START);
 			off = (size_t)tok->start;
 			open = 1;
 		}
 		if (have && pos == m.last) {
-			buffer_add(out, text + off, (size_t)tok->end - off);
-			buffer_add_str(out, STORE_MARK_END);
+			strbuf_add(out, text + off, (size_t)tok->end - off);
+			strbuf_puts(out, STORE_MARK_END);
 			off = (size_t)tok->end;
 			open = 0;
 			have = next_mark(inst, n, &next, &m);
 		}
 		if (pos == last) {
-			buffer_add(out, text + off, (size_t)tok->end - off);
+			strbuf_add(out, text + off, (size_t)tok->end - off);
 			off = (size_t)tok->end;
 			if (open)
-				buffer_add_str(out, STORE_MARK_END);
+				strbuf_puts(out, STORE_MARK_END);
 		}
 	}
 	if (last + 1 >= t->n)
-		buffer_add(out, text + off, len - off);
+		strbuf_add(out, text + off, len - off);
 	else
-		buffer_add_str(out, SNIPPET_ELLIPSIS);
+		strbuf_puts(out, SNIPPET_ELLIPSIS);
 }
 
 char *
 snippet_make(struct store *st, const struct snippet_query *q, const char *text)
 {
 	struct tokens t = { 0 };
-	struct buffer out = { 0 };
+	struct strbuf out = { 0 };
 	struct instance *inst = NULL;
 	unsigned char *seen = NULL;
 	size_t *sentence = NULL, n = 0;
@@ -517,15 +480,15 @@ snippet_make(struct store *st, const struct snippet_query *q, const char *text)
 		render(&out, text, &t, inst, n,
 		       best_start(text, &t, inst, n, q->n, seen, sentence));
 	else if (!failed)
-		buffer_add_str(&out, text);
+		strbuf_puts(&out, text);
 	free(t.token);
-	free(t.text.data);
+	free(t.text.s);
 	free(inst);
 	free(seen);
 	free(sentence);
-	if (failed || out.failed) {
-		free(out.data);
+	if (failed) {
+		strbuf_free(&out);
 		return NULL;
 	}
-	return out.data;
+	return strbuf_detach(&out, NULL);
 }
