@@ -322,18 +322,27 @@ find_instances(const struct snippet_query *q, const struct tokens *t, size_t *n,
 
 /* The score of the window of SNIPPET_TOKENS tokens from pos: 1000 for each
  * phrase first found in it, 1 for each repeat; and into *adjusted (when
- * not NULL) where it should start to centre its matches. */
+ * not NULL) where it should start to centre its matches.  Only the
+ * matches in the window are looked at: an excerpt that says a word ten
+ * thousand times must not cost a hundred million steps. */
 static long
 window_score(const struct instance *inst, size_t n, size_t nphrases, size_t ntokens,
 	     size_t pos, unsigned char *seen, long *adjusted)
 {
 	long score = 0, first = -1, last = 0, adj;
-	size_t i;
+	size_t lo = 0, hi = n, i;
 
+	/* The first match at or after pos: they are in order of place. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (inst[mid].pos < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	memset(seen, 0, nphrases);
-	for (i = 0; i < n; i++) {
-		if (inst[i].pos < pos || inst[i].pos >= pos + SNIPPET_TOKENS)
-			continue;
+	for (i = lo; i < n && inst[i].pos < pos + SNIPPET_TOKENS; i++) {
 		score += seen[inst[i].phrase] ? 1 : 1000;
 		seen[inst[i].phrase] = 1;
 		if (first < 0)

@@ -948,7 +948,7 @@ static int
 snippet_as_fts5(const struct store_hit *hit, void *ctx)
 {
 	struct hit_snippets *h = ctx;
-	char want[1024];
+	char want[2048];
 
 	fts5_snippet(h->st, h->match, hit->provision->id, want, sizeof(want));
 	if (strcmp(hit->snippet, want) != 0)
@@ -985,6 +985,7 @@ test_search_snippets_as_fts5_cuts_them(void **state)
 		"fraud prevention and to comply with the law of the country you live in.",
 		"Le café est fermé; opt-out requests go to privacy@acme.test (see \u00a712).",
 		"Your data stays on your device unless you back it up.",
+		NULL,	/* Made below: a word said hundreds of times. */
 	};
 	static const char *const queries[] = {
 		"\"train\"", "\"training\"", "\"opt out\"", "\"arbitr\"*", "\"arbitration\"",
@@ -993,13 +994,15 @@ test_search_snippets_as_fts5_cuts_them(void **state)
 		"(\"we\" OR \"you\") AND \"models\"", "\"acme\"",
 	};
 	struct hit_snippets h = { .st = f->st };
-	char key[16];
+	char key[16], many[4096] = "";
 	size_t i;
 
 	add_platform(f, "acme", "Acme");
+	for (i = 0; i < 300; i++)
+		strcat(many, i == 150 ? "We keep data. Then " : "data ");
 	for (i = 0; i < sizeof(excerpts) / sizeof(excerpts[0]); i++) {
 		snprintf(key, sizeof(key), "k%zu", i);
-		add_provision(f, key, "training", excerpts[i]);
+		add_provision(f, key, "training", excerpts[i] != NULL ? excerpts[i] : many);
 	}
 	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
 		int before = h.n;
