@@ -16,7 +16,9 @@
  *
  * What it does not know of the expression, it marks anyway: a phrase of a
  * NEAR group wherever it occurs, a phrase that a column filter keeps to
- * another column.  A phrase after NOT is never marked.
+ * another column.  A phrase after NOT is never marked, and the marks'
+ * own characters in an excerpt become U+FFFD, so that a fetched text
+ * cannot mark what it likes (FTS5's snippet() left them).
  */
 
 #include <stdlib.h>
@@ -422,6 +424,25 @@ next_mark(const struct instance *inst, size_t n, size_t *i, struct mark *m)
 	return 1;
 }
 
+/* Append text[0, n) to out, any mark's own character in it made U+FFFD
+ * (as many bytes): an excerpt must not mark what did not match. */
+static void
+add_text(struct strbuf *out, const char *text, size_t n)
+{
+	size_t mark = strlen(STORE_MARK_START), from = 0, i;
+
+	for (i = 0; i + mark <= n; i++) {
+		if (memcmp(text + i, STORE_MARK_START, mark) != 0
+		    && memcmp(text + i, STORE_MARK_END, mark) != 0)
+			continue;
+		strbuf_add(out, text + from, i - from);
+		strbuf_puts(out, "\xef\xbf\xbd");
+		from = i + mark;
+		i += mark - 1;
+	}
+	strbuf_add(out, text + from, n - from);
+}
+
 /* The window from token start, the matches in it marked. */
 static void
 render(struct strbuf *out, const char *text, const struct tokens *t,
@@ -442,27 +463,27 @@ render(struct strbuf *out, const char *text, const struct tokens *t,
 		const struct token *tok = &t->token[pos];
 
 		if (have && pos == m.first) {
-			strbuf_add(out, text + off, (size_t)tok->start - off);
+			add_text(out, text + off, (size_t)tok->start - off);
 			strbuf_puts(out, STORE_MARK_START);
 			off = (size_t)tok->start;
 			open = 1;
 		}
 		if (have && pos == m.last) {
-			strbuf_add(out, text + off, (size_t)tok->end - off);
+			add_text(out, text + off, (size_t)tok->end - off);
 			strbuf_puts(out, STORE_MARK_END);
 			off = (size_t)tok->end;
 			open = 0;
 			have = next_mark(inst, n, &next, &m);
 		}
 		if (pos == last) {
-			strbuf_add(out, text + off, (size_t)tok->end - off);
+			add_text(out, text + off, (size_t)tok->end - off);
 			off = (size_t)tok->end;
 			if (open)
 				strbuf_puts(out, STORE_MARK_END);
 		}
 	}
 	if (last + 1 >= t->n)
-		strbuf_add(out, text + off, len - off);
+		add_text(out, text + off, len - off);
 	else
 		strbuf_puts(out, SNIPPET_ELLIPSIS);
 }
@@ -489,7 +510,7 @@ snippet_make(struct store *st, const struct snippet_query *q, const char *text)
 		render(&out, text, &t, inst, n,
 		       best_start(text, &t, inst, n, q->n, seen, sentence));
 	else if (!failed)
-		strbuf_puts(&out, text);
+		add_text(&out, text, strlen(text));
 	free(t.token);
 	free(t.text.s);
 	free(inst);

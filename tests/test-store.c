@@ -1015,6 +1015,23 @@ test_search_snippets_as_fts5_cuts_them(void **state)
 	}
 }
 
+/* A fetched excerpt cannot mark what did not match: the marks' own
+ * characters in it are shown as U+FFFD, and only the match is marked. */
+static void
+test_search_snippet_forges_no_mark(void **state)
+{
+	struct fixture *f = *state;
+	char snippet[256] = "";
+
+	add_platform(f, "acme", "Acme");
+	add_provision(f, "k1", "training",
+		      "Fake " STORE_MARK_START "highlight" STORE_MARK_END " of your data.");
+	assert_int_equal(store_search(f->st, "\"data\"", NULL, 10, keep_snippet, snippet),
+			 STORE_OK);
+	assert_string_equal(snippet, "Fake \xef\xbf\xbdhighlight\xef\xbf\xbd of your "
+			    STORE_MARK_START "data" STORE_MARK_END ".");
+}
+
 /* Every filter at once: a hit passes them all, and every row that passes
  * them all is a hit (the kind's and the platform's rows are read first,
  * the severity looked up row by row). */
@@ -1218,6 +1235,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_search_filters_and_snippets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_snippets_as_fts5_cuts_them, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_search_snippet_forges_no_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_filters_combine, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_snippets_of_a_word_and_its_prefixes_alike,
 						setup, teardown),
