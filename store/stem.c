@@ -58,27 +58,6 @@ open_stemmer(struct store *st)
 }
 
 int
-store_stem(struct store *st, const char *word, char *buf, size_t size)
-{
-	struct first_token t = { buf, size, 0 };
-	int rc;
-
-	if (size == 0)
-		return STORE_ERROR;
-	buf[0] = '\0';
-	if (st->stemmer == NULL && open_stemmer(st) != STORE_OK)
-		return STORE_ERROR;
-	rc = st->stemmer_api.xTokenize(st->stemmer, &t, FTS5_TOKENIZE_QUERY, word,
-				       (int)strlen(word), keep_first_token);
-	if (rc != SQLITE_OK) {
-		buf[0] = '\0';
-		snprintf(st->errmsg, sizeof(st->errmsg), "cannot read the word '%.64s'", word);
-		return STORE_ERROR;
-	}
-	return t.found ? STORE_OK : STORE_NOT_FOUND;
-}
-
-int
 store_tokenize(struct store *st, int flags, const char *text, size_t len, void *ctx,
 	       int (*cb)(void *, int, const char *, int, int, int))
 {
@@ -93,6 +72,26 @@ store_tokenize(struct store *st, int flags, const char *text, size_t len, void *
 		return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+int
+store_stem(struct store *st, const char *word, char *buf, size_t size)
+{
+	struct first_token t = { buf, size, 0 };
+
+	if (size == 0)
+		return STORE_ERROR;
+	buf[0] = '\0';
+	if (store_tokenize(st, FTS5_TOKENIZE_QUERY, word, strlen(word), &t, keep_first_token)
+	    != STORE_OK) {
+		buf[0] = '\0';
+		/* The tokenizer opened, and failed on the word. */
+		if (st->stemmer != NULL)
+			snprintf(st->errmsg, sizeof(st->errmsg), "cannot read the word '%.64s'",
+				 word);
+		return STORE_ERROR;
+	}
+	return t.found ? STORE_OK : STORE_NOT_FOUND;
 }
 
 void
