@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "store-internal.h"
+#include "strbuf.h"
 
 /* A row kept by the first pass. */
 struct kept {
@@ -408,19 +409,14 @@ rank_matches(struct search *s, const char *match, int64_t low, int64_t high)
 static char *
 kept_ids_json(const struct search *s)
 {
-	/* 20 characters an int64 at most, a comma, and the brackets. */
-	size_t size = s->n * 21 + 3, used = 0, i;
-	char *json = malloc(size);
+	struct strbuf json = { 0 };
+	size_t i;
 
-	if (json == NULL)
-		return NULL;
-	json[used++] = '[';
+	strbuf_putc(&json, '[');
 	for (i = 0; i < s->n; i++)
-		used += (size_t)snprintf(json + used, size - used, "%s%lld", i > 0 ? "," : "",
-					 (long long)s->heap[i].id);
-	json[used++] = ']';
-	json[used] = '\0';
-	return json;
+		strbuf_printf(&json, "%s%lld", i > 0 ? "," : "", (long long)s->heap[i].id);
+	strbuf_putc(&json, ']');
+	return strbuf_detach(&json, NULL);
 }
 
 /* Pass 2: each kept row whole, best first, with its snippet, to the
@@ -449,7 +445,8 @@ hand_over(struct search *s, const char *match,
 	free(ids);
 	/* A row deleted since pass 1 is no longer there, and left out. */
 	while (stop == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		sqlite3_int64 i = sqlite3_column_int64(stmt, STORE_PROVISION_COLUMNS);
+		/* j.key: the provision's columns, then the row's place. */
+		sqlite3_int64 i = sqlite3_column_int64(stmt, sqlite3_column_count(stmt) - 1);
 		char *snippet;
 
 		if (i < 0 || (size_t)i >= s->n)

@@ -148,10 +148,8 @@ int store_search_register(struct store *st);
 /* search.c: whether id is among ids[0..n), which are sorted. */
 int store_ids_have(const int64_t *ids, size_t n, int64_t id);
 
-/* read.c: a row of PROVISION_COLUMNS as a struct store_provision; a
- * statement's columns after them start at STORE_PROVISION_COLUMNS. */
+/* read.c: a row of PROVISION_COLUMNS as a struct store_provision. */
 void store_row_provision(sqlite3_stmt *stmt, struct store_provision *p);
-#define STORE_PROVISION_COLUMNS 23
 
 /* stem.c: the index's tokenizer on text[0, len) (flags FTS5_TOKENIZE_*),
  * each token to cb as FTS5's xTokenize hands it.  STORE_OK, or
