@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "assets.h"
+#include "grow.h"
 #include "rules.h"
 
 /* Longest word a pattern may name; prefix terms at most 31 bytes, so that
@@ -105,25 +106,6 @@ fail(char *err, size_t errsize, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -1;
-}
-
-/* Make room for one more item in *items (of size bytes each); -1 when out
- * of memory, leaving *items as it was. */
-static int
-grow(void **items, size_t *alloc, size_t n, size_t size)
-{
-	size_t want;
-	void *grown;
-
-	if (n < *alloc)
-		return 0;
-	want = *alloc != 0 ? *alloc * 2 : 16;
-	grown = realloc(*items, want * size);
-	if (grown == NULL)
-		return -1;
-	*items = grown;
-	*alloc = want;
-	return 0;
 }
 
 /* The term id of (word, len, prefix), or -1. */

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "store-internal.h"
 #include "strbuf.h"
 
@@ -31,12 +32,51 @@
 #define SNIPPET_TOKENS 24
 #define SNIPPET_ELLIPSIS "\xe2\x80\xa6"
 
-/* One phrase of the expression: its tokens, as the index holds them,
- * each NUL-terminated one after the other in text. */
+/* Text cut into tokens: where each is, and its text as the index holds
+ * it, NUL-terminated, one after the other in text. */
+struct token {
+	int start, end;		/* Bytes of the source text. */
+	size_t at;		/* Offset of its text in text. */
+};
+
+struct tokens {
+	struct token *token;
+	size_t n, alloc;
+	struct strbuf text;
+};
+
+/* The tokenizer's callback: one more token. */
+static int
+add_token(void *ctx, int flags, const char *token, int len, int start, int end)
+{
+	struct tokens *t = ctx;
+
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	if (grow((void **)&t->token, &t->alloc, t->n, sizeof(*t->token)) != 0)
+		return SQLITE_NOMEM;
+	t->token[t->n++] = (struct token){ start, end, t->text.len };
+	strbuf_add(&t->text, token, (size_t)len);
+	strbuf_putc(&t->text, '\0');
+	return t->text.failed ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+static const char *
+token_text(const struct tokens *t, size_t i)
+{
+	return t->text.s + t->token[i].at;
+}
+
+static void
+tokens_free(struct tokens *t)
+{
+	free(t->token);
+	strbuf_free(&t->text);
+}
+
+/* One phrase of the expression. */
 struct phrase {
-	char *text;
-	size_t *at;		/* Offset of each token in text. */
-	size_t ntokens;
+	struct tokens tokens;
 	int prefix;		/* The last token begins the matching one. */
 };
 
@@ -45,64 +85,24 @@ struct snippet_query {
 	size_t n, alloc;
 };
 
-/* The tokens of one phrase, gathered by the tokenizer's callback. */
-struct phrase_build {
-	struct strbuf text;
-	size_t *at;
-	size_t ntokens, alloc;
-};
-
-static int
-add_phrase_token(void *ctx, int flags, const char *token, int len, int start, int end)
-{
-	struct phrase_build *b = ctx;
-
-	(void)start;
-	(void)end;
-	if (flags & FTS5_TOKEN_COLOCATED)
-		return SQLITE_OK;
-	if (b->ntokens == b->alloc) {
-		size_t alloc = b->alloc > 0 ? b->alloc * 2 : 4;
-		size_t *grown = realloc(b->at, alloc * sizeof(*grown));
-
-		if (grown == NULL)
-			return SQLITE_NOMEM;
-		b->at = grown;
-		b->alloc = alloc;
-	}
-	b->at[b->ntokens++] = b->text.len;
-	strbuf_add(&b->text, token, (size_t)len);
-	strbuf_add(&b->text, "", 1);
-	return b->text.failed ? SQLITE_NOMEM : SQLITE_OK;
-}
-
 /* Add the phrase of text[0, len) ("" doubled inside a string already
  * undone), tokenized as FTS5 tokenizes a query's. */
 static int
 add_phrase(struct store *st, struct snippet_query *q, const char *text, size_t len, int prefix)
 {
-	struct phrase_build b = { 0 };
+	struct tokens t = { 0 };
 	int rc = store_tokenize(st, FTS5_TOKENIZE_QUERY | (prefix ? FTS5_TOKENIZE_PREFIX : 0),
-				text, len, &b, add_phrase_token);
+				text, len, &t, add_token);
 
-	if (rc != STORE_OK || b.ntokens == 0) {
-		free(b.text.s);
-		free(b.at);
+	if (rc != STORE_OK || t.n == 0) {
+		tokens_free(&t);
 		return rc;
 	}
-	if (q->n == q->alloc) {
-		size_t alloc = q->alloc > 0 ? q->alloc * 2 : 4;
-		struct phrase *grown = realloc(q->phrase, alloc * sizeof(*grown));
-
-		if (grown == NULL) {
-			free(b.text.s);
-			free(b.at);
-			return STORE_ERROR;
-		}
-		q->phrase = grown;
-		q->alloc = alloc;
+	if (grow((void **)&q->phrase, &q->alloc, q->n, sizeof(*q->phrase)) != 0) {
+		tokens_free(&t);
+		return STORE_ERROR;
 	}
-	q->phrase[q->n++] = (struct phrase){ b.text.s, b.at, b.ntokens, prefix };
+	q->phrase[q->n++] = (struct phrase){ t, prefix };
 	return STORE_OK;
 }
 
@@ -113,10 +113,8 @@ snippet_query_free(struct snippet_query *q)
 
 	if (q == NULL)
 		return;
-	for (i = 0; i < q->n; i++) {
-		free(q->phrase[i].text);
-		free(q->phrase[i].at);
-	}
+	for (i = 0; i < q->n; i++)
+		tokens_free(&q->phrase[i].tokens);
 	free(q->phrase);
 	free(q);
 }
@@ -220,41 +218,6 @@ snippet_query_parse(struct store *st, const char *match)
 	return q;
 }
 
-/* A token of the excerpt: where it is, and its text as the index holds it
- * (in struct tokens' text). */
-struct token {
-	int start, end;
-	size_t at;
-};
-
-struct tokens {
-	struct token *token;
-	size_t n, alloc;
-	struct strbuf text;
-};
-
-static int
-add_token(void *ctx, int flags, const char *token, int len, int start, int end)
-{
-	struct tokens *t = ctx;
-
-	if (flags & FTS5_TOKEN_COLOCATED)
-		return SQLITE_OK;
-	if (t->n == t->alloc) {
-		size_t alloc = t->alloc > 0 ? t->alloc * 2 : 64;
-		struct token *grown = realloc(t->token, alloc * sizeof(*grown));
-
-		if (grown == NULL)
-			return SQLITE_NOMEM;
-		t->token = grown;
-		t->alloc = alloc;
-	}
-	t->token[t->n++] = (struct token){ start, end, t->text.len };
-	strbuf_add(&t->text, token, (size_t)len);
-	strbuf_add(&t->text, "", 1);
-	return t->text.failed ? SQLITE_NOMEM : SQLITE_OK;
-}
-
 /* One match of a phrase: tokens [pos, pos + size). */
 struct instance {
 	size_t pos, size, phrase;
@@ -273,16 +236,15 @@ compare_instances(const void *a, const void *b)
 static int
 phrase_at(const struct tokens *t, const struct phrase *ph, size_t pos)
 {
-	size_t j;
+	size_t j, n = ph->tokens.n;
 
-	if (pos + ph->ntokens > t->n)
+	if (pos + n > t->n)
 		return 0;
-	for (j = 0; j < ph->ntokens; j++) {
-		const char *have = t->text.s + t->token[pos + j].at;
-		const char *want = ph->text + ph->at[j];
+	for (j = 0; j < n; j++) {
+		const char *have = token_text(t, pos + j), *want = token_text(&ph->tokens, j);
 
-		if (j + 1 == ph->ntokens && ph->prefix ? strncmp(have, want, strlen(want)) != 0
-						       : strcmp(have, want) != 0)
+		if (j + 1 == n && ph->prefix ? strncmp(have, want, strlen(want)) != 0
+					     : strcmp(have, want) != 0)
 			return 0;
 	}
 	return 1;
@@ -302,19 +264,13 @@ find_instances(const struct snippet_query *q, const struct tokens *t, size_t *n,
 		for (pos = 0; pos < t->n; pos++) {
 			if (!phrase_at(t, &q->phrase[i], pos))
 				continue;
-			if (*n == alloc) {
-				struct instance *grown;
-
-				alloc = alloc > 0 ? alloc * 2 : 16;
-				if ((grown = realloc(inst, alloc * sizeof(*grown))) == NULL) {
-					free(inst);
-					*n = 0;
-					*failed = 1;
-					return NULL;
-				}
-				inst = grown;
+			if (grow((void **)&inst, &alloc, *n, sizeof(*inst)) != 0) {
+				free(inst);
+				*n = 0;
+				*failed = 1;
+				return NULL;
 			}
-			inst[(*n)++] = (struct instance){ pos, q->phrase[i].ntokens, i };
+			inst[(*n)++] = (struct instance){ pos, q->phrase[i].tokens.n, i };
 		}
 	}
 	if (*n > 1)
@@ -511,8 +467,7 @@ snippet_make(struct store *st, const struct snippet_query *q, const char *text)
 		       best_start(text, &t, inst, n, q->n, seen, sentence));
 	else if (!failed)
 		add_text(&out, text, strlen(text));
-	free(t.token);
-	free(t.text.s);
+	tokens_free(&t);
 	free(inst);
 	free(seen);
 	free(sentence);
